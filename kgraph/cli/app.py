@@ -1,0 +1,89 @@
+"""The root command, the shared options and the error boundary of the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from kgraph.errors import KGraphError
+from kgraph.store import default_location, open_store
+from kgraph.store.base import GraphStore
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns every ``KGraphError`` into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGraphError as exc:
+            click.echo(f"kgraph: error: {exc}", err=True)
+            for problem in getattr(exc, "problems", [])[:200]:
+                click.echo(f"  {problem}", err=True)
+            ctx.exit(2)
+
+
+class Context:
+    """What every command gets: where the store is and who is acting; opens lazily."""
+
+    def __init__(self, location: str | None, actor: str | None) -> None:
+        self.location = location or default_location()
+        self.actor = actor
+        self._store: GraphStore | None = None
+
+    @property
+    def store(self) -> GraphStore:
+        if self._store is None:
+            self._store = open_store(self.location, actor=self.actor)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "location",
+    metavar="STORE",
+    help="A .db file (embedded store) or a bolt:// / neo4j:// URL. "
+    "Default: $KGRAPH_STORE, else an embedded store in your data folder.",
+)
+@click.option(
+    "--as",
+    "actor",
+    metavar="NAME",
+    help="Who makes the changes, as recorded in the history (default: your user name).",
+)
+@click.version_option(package_name="kgraph")
+@click.pass_context
+def cli(ctx: click.Context, location: str | None, actor: str | None) -> None:
+    """kgraph: knowledge questions, CoPs, themes and landing places as one graph."""
+    state = Context(location, actor)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (UTF-8, not ASCII-escaped)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``kgraph`` console script."""
+    cli.main(args=argv, prog_name="kgraph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

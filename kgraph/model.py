@@ -1,0 +1,420 @@
+"""The domain model: node and edge kinds, statuses, which edges may join which nodes, ids.
+
+Everything a store accepts passes ``validate_node`` / ``validate_edge`` first, so both
+backends refuse the same things with the same messages. Kinds double as the only labels
+and relationship types the Neo4j backend will ever put into a query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kgraph.errors import ValidationError
+
+# --- kinds --------------------------------------------------------------------------------
+
+NODE_KINDS: tuple[str, ...] = (
+    "knowledge_question",
+    "complex_question",
+    "cop",
+    "theme",
+    "landing_place",
+    "organisation",
+    "showcase",
+    "value",
+)
+
+QUESTION_KINDS: frozenset[str] = frozenset({"knowledge_question", "complex_question"})
+
+#: Dutch and English labels for the UI.
+NODE_LABELS: dict[str, dict[str, str]] = {
+    "knowledge_question": {"nl": "Kennisvraag", "en": "Knowledge question"},
+    "complex_question": {"nl": "Complexe vraag", "en": "Complex question"},
+    "cop": {"nl": "Community of practice", "en": "Community of practice"},
+    "theme": {"nl": "Kennisthema", "en": "Knowledge theme"},
+    "landing_place": {"nl": "Landingsplaats", "en": "Landing place"},
+    "organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "showcase": {"nl": "Showcase", "en": "Showcase"},
+    "value": {"nl": "Ethische waarde", "en": "Ethical value"},
+}
+
+#: Short prefixes used in generated ids (``kq:hoe-valideer-je-een-model``).
+ID_PREFIX: dict[str, str] = {
+    "knowledge_question": "kq",
+    "complex_question": "cq",
+    "cop": "cop",
+    "theme": "theme",
+    "landing_place": "lp",
+    "organisation": "org",
+    "showcase": "showcase",
+    "value": "value",
+}
+
+_Q = QUESTION_KINDS
+#: edge kind -> (allowed source kinds, allowed target kinds); direction matters.
+EDGE_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "RAISED_IN": (_Q, frozenset({"cop", "theme"})),
+    "FEEDS": (frozenset({"knowledge_question"}), frozenset({"complex_question"})),
+    "LANDS_IN": (
+        frozenset({"complex_question", "cop", "showcase"}),
+        frozenset({"landing_place"}),
+    ),
+    "PART_OF": (frozenset({"landing_place"}), frozenset({"landing_place"})),
+    "CONTINUES_AS": (frozenset({"cop"}), frozenset({"theme"})),
+    "INVOLVES": (
+        frozenset({"landing_place", "cop", "theme", "showcase"}),
+        frozenset({"organisation"}),
+    ),
+    "RELATES_TO": (_Q, _Q),
+    "CONCERNS": (_Q, frozenset({"value"})),
+}
+EDGE_KINDS: tuple[str, ...] = tuple(EDGE_RULES)
+
+EDGE_LABELS: dict[str, dict[str, str]] = {
+    "RAISED_IN": {"nl": "gesteld in", "en": "raised in"},
+    "FEEDS": {"nl": "voedt", "en": "feeds"},
+    "LANDS_IN": {"nl": "landt in", "en": "lands in"},
+    "PART_OF": {"nl": "onderdeel van", "en": "part of"},
+    "CONTINUES_AS": {"nl": "gaat verder als", "en": "continues as"},
+    "INVOLVES": {"nl": "betrekt", "en": "involves"},
+    "RELATES_TO": {"nl": "hangt samen met", "en": "relates to"},
+    "CONCERNS": {"nl": "raakt aan", "en": "concerns"},
+}
+
+# --- statuses -----------------------------------------------------------------------------
+
+QUESTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "answered", "parked")
+HANDOVER_STATUSES: tuple[str, ...] = ("proposed", "in_discussion", "accepted", "declined")
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "open": {"nl": "open", "en": "open"},
+    "in_progress": {"nl": "in behandeling", "en": "in progress"},
+    "answered": {"nl": "beantwoord", "en": "answered"},
+    "parked": {"nl": "geparkeerd", "en": "parked"},
+    "proposed": {"nl": "potentiële landingsplaats", "en": "proposed"},
+    "in_discussion": {"nl": "in gesprek", "en": "in discussion"},
+    "accepted": {"nl": "belegd", "en": "accepted"},
+    "declined": {"nl": "afgewezen", "en": "declined"},
+}
+
+#: Properties a node carries as first-class fields; anything else lives in ``props``.
+NODE_FIELDS: tuple[str, ...] = ("id", "kind", "title", "text", "status", "tags", "source")
+#: Handover properties of a LANDS_IN edge.
+HANDOVER_FIELDS: tuple[str, ...] = ("status", "decided_on", "decided_by", "note")
+#: Properties set by the store, never by a caller.
+SYSTEM_FIELDS: frozenset[str] = frozenset({"created_at", "updated_at", "updated_by", "version"})
+
+# --- ids ----------------------------------------------------------------------------------
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
+_PROP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_SLUG_MAX = 60
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` (``Geïnteresseerd`` -> ``geinteresseerd``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+def normalise_title(text: str) -> str:
+    """The form two titles are compared in: folded, punctuation dropped, spaces collapsed."""
+    return " ".join(re.findall(r"[0-9a-z]+", fold(text)))
+
+
+def slugify(text: str) -> str:
+    """A readable, id-safe slug; long texts are cut and get a short hash for uniqueness."""
+    words = normalise_title(text).split()
+    slug = "-".join(words) or "x"
+    if len(slug) <= _SLUG_MAX:
+        return slug
+    digest = hashlib.sha1(normalise_title(text).encode()).hexdigest()[:8]
+    return slug[:_SLUG_MAX].rstrip("-") + "-" + digest
+
+
+def make_id(kind: str, *parts: str) -> str:
+    """Deterministic id for an imported item: the kind's prefix and a slug of ``parts``.
+
+    The same kind and parts always give the same id, so a re-import adds nothing.
+    """
+    check_node_kind(kind)
+    return f"{ID_PREFIX[kind]}:{slugify(' '.join(parts))}"
+
+
+def check_id(node_id: object) -> str:
+    if not isinstance(node_id, str) or not ID_PATTERN.match(node_id):
+        raise ValidationError(
+            f"invalid id {node_id!r}: use 1-128 letters, digits or . _ : - "
+            "(starting with a letter or digit)"
+        )
+    return node_id
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def check_node_kind(kind: object) -> str:
+    if kind not in NODE_KINDS:
+        raise ValidationError(f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}")
+    return str(kind)
+
+
+def check_edge_kind(kind: object) -> str:
+    if kind not in EDGE_RULES:
+        raise ValidationError(f"unknown edge kind {kind!r}; expected one of {', '.join(EDGE_KINDS)}")
+    return str(kind)
+
+
+def check_question_status(status: object) -> str:
+    if status not in QUESTION_STATUSES:
+        raise ValidationError(
+            f"unknown question status {status!r}; expected one of {', '.join(QUESTION_STATUSES)}"
+        )
+    return str(status)
+
+
+def check_handover_status(status: object) -> str:
+    if status not in HANDOVER_STATUSES:
+        raise ValidationError(
+            f"unknown handover status {status!r}; expected one of {', '.join(HANDOVER_STATUSES)}"
+        )
+    return str(status)
+
+
+def check_edge_ends(kind: str, src_kind: str, dst_kind: str) -> None:
+    """Refuse an edge whose ends are not of the kinds the edge kind allows."""
+    sources, targets = EDGE_RULES[check_edge_kind(kind)]
+    if src_kind not in sources or dst_kind not in targets:
+        raise ValidationError(
+            f"{kind} cannot join {src_kind} -> {dst_kind}; it goes from "
+            f"{'/'.join(sorted(sources))} to {'/'.join(sorted(targets))}"
+        )
+
+
+def _check_props(props: Mapping[str, Any], what: str) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in props.items():
+        if not isinstance(key, str) or not _PROP_KEY.match(key):
+            raise ValidationError(f"{what}: invalid property name {key!r}")
+        if key in SYSTEM_FIELDS:
+            raise ValidationError(f"{what}: {key!r} is set by the store")
+        if not _is_plain(value):
+            raise ValidationError(
+                f"{what}: property {key!r} must be text, a number, true/false or a list of text"
+            )
+        clean[key] = list(value) if isinstance(value, tuple) else value
+    return clean
+
+
+def _is_plain(value: object) -> bool:
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list | tuple):
+        return all(isinstance(v, str | int | float | bool) for v in value)
+    return False
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    """One item of the graph.
+
+    ``props`` holds everything beyond the common fields (``owner``, imported columns,
+    ``curated``); ``created_at``/``updated_at``/``updated_by``/``version`` are set by the
+    store and ignored on input.
+    """
+
+    id: str
+    kind: str
+    title: str
+    text: str = ""
+    status: str | None = None
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    props: Mapping[str, Any] = field(default_factory=dict)
+    created_at: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+    version: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain, JSON-ready dict: the common fields, store fields and ``props`` flattened."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "status": self.status,
+            "tags": list(self.tags),
+            "source": self.source,
+        }
+        data.update(self.props)
+        data.update(
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            updated_by=self.updated_by,
+            version=self.version,
+        )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Node:
+        """Inverse of ``to_dict``; unknown keys go to ``props``."""
+        common = {k: data.get(k) for k in NODE_FIELDS if k in data}
+        props = {
+            k: v for k, v in data.items() if k not in NODE_FIELDS and k not in SYSTEM_FIELDS
+        }
+        tags = common.get("tags") or ()
+        return cls(
+            id=str(common.get("id", "")),
+            kind=str(common.get("kind", "")),
+            title=str(common.get("title") or ""),
+            text=str(common.get("text") or ""),
+            status=common.get("status"),
+            tags=tuple(tags) if not isinstance(tags, str) else (tags,),
+            source=common.get("source"),
+            props=props,
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+            updated_by=data.get("updated_by"),
+            version=int(data.get("version") or 0),
+        )
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Node:
+        """A copy with ``changes`` applied; a key of ``None`` removes a prop."""
+        common: dict[str, Any] = {}
+        props = dict(self.props)
+        for key, value in changes.items():
+            if key in ("id", "kind"):
+                if value != getattr(self, key):
+                    raise ValidationError(f"{self.id}: {key} cannot be changed")
+            elif key == "tags":
+                common["tags"] = parse_tags(value)
+            elif key in NODE_FIELDS:
+                common[key] = value if key != "text" else (value or "")
+            elif value is None:
+                props.pop(key, None)
+            else:
+                props[key] = value
+        return replace(self, props=props, **common)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A directed, typed link; at most one edge per (src, kind, dst).
+
+    For ``LANDS_IN``, ``props`` carries the handover: ``status``, ``decided_on``,
+    ``decided_by``, ``note``.
+    """
+
+    src: str
+    kind: str
+    dst: str
+    props: Mapping[str, Any] = field(default_factory=dict)
+    created_at: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+    @property
+    def key(self) -> str:
+        return edge_key(self.src, self.kind, self.dst)
+
+    @property
+    def status(self) -> str | None:
+        value = self.props.get("status")
+        return str(value) if value is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"src": self.src, "kind": self.kind, "dst": self.dst}
+        data.update(self.props)
+        data.update(
+            created_at=self.created_at, updated_at=self.updated_at, updated_by=self.updated_by
+        )
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Edge:
+        skip = {"src", "kind", "dst", *SYSTEM_FIELDS}
+        return cls(
+            src=str(data.get("src", "")),
+            kind=str(data.get("kind", "")),
+            dst=str(data.get("dst", "")),
+            props={k: v for k, v in data.items() if k not in skip},
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+            updated_by=data.get("updated_by"),
+        )
+
+
+def edge_key(src: str, kind: str, dst: str) -> str:
+    """The identity of an edge as one string (used in history and exports)."""
+    return f"{src}|{kind}|{dst}"
+
+
+def parse_tags(value: object) -> tuple[str, ...]:
+    """Tags from a list or a ``;``/``,``-separated string, trimmed, without duplicates."""
+    if value is None:
+        return ()
+    items: Iterable[object]
+    items = re.split(r"[;,\n]", value) if isinstance(value, str) else value  # type: ignore[assignment]
+    seen: dict[str, None] = {}
+    for item in items:
+        tag = str(item).strip()
+        if tag:
+            seen.setdefault(tag, None)
+    return tuple(seen)
+
+
+def validate_node(node: Node) -> Node:
+    """Check ``node`` against the model and return it normalised; raise ``ValidationError``."""
+    check_id(node.id)
+    check_node_kind(node.kind)
+    what = f"node {node.id}"
+    if not isinstance(node.title, str) or not node.title.strip():
+        raise ValidationError(f"{what}: title is empty")
+    if not isinstance(node.text, str):
+        raise ValidationError(f"{what}: text must be text")
+    status = node.status
+    if status in ("", None):
+        status = "open" if node.kind in QUESTION_KINDS else None
+    elif node.kind in QUESTION_KINDS:
+        check_question_status(status)
+    elif not isinstance(status, str):
+        raise ValidationError(f"{what}: status must be text")
+    if node.source is not None and not isinstance(node.source, str):
+        raise ValidationError(f"{what}: source must be text")
+    for key in node.props:
+        if key in NODE_FIELDS:
+            raise ValidationError(f"{what}: {key!r} is a field, not a property")
+    props = _check_props(node.props, what)
+    return replace(node, status=status, tags=parse_tags(node.tags), props=props)
+
+
+def validate_edge(edge: Edge) -> Edge:
+    """Check the edge's own values (not its ends, which need the store)."""
+    check_id(edge.src)
+    check_id(edge.dst)
+    check_edge_kind(edge.kind)
+    what = f"edge {edge.key}"
+    if edge.src == edge.dst:
+        raise ValidationError(f"{what}: an edge cannot join a node to itself")
+    props = _check_props(edge.props, what)
+    if edge.kind == "LANDS_IN":
+        props.setdefault("status", "proposed")
+        check_handover_status(props["status"])
+    elif "status" in props and props["status"] is not None and not isinstance(props["status"], str):
+        raise ValidationError(f"{what}: status must be text")
+    return replace(edge, props=props)
+
+
+def node_search_text(node: Node) -> str:
+    """What text search looks in: title, text, tags and the id, folded."""
+    return fold(" ".join([node.title, node.text, " ".join(node.tags), node.id]))

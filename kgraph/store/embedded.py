@@ -1,0 +1,1008 @@
+"""The embedded backend: one SQLite file (WAL), no server.
+
+Why this shape: at 100,000 questions a networkx copy of the whole graph costs seconds and
+a gigabyte, while an indexed SQLite lookup costs microseconds. So the durable state *is*
+the SQLite file, read through indexes: adjacency comes from the ``edges`` table (indexed
+from both ends), hubs are recognised by a ``degree`` column kept up to date on every edge
+write, and text search uses an FTS5 table over accent-folded text. networkx is used only
+by analyses, on the subgraph they fetch.
+
+Every write runs in ``BEGIN IMMEDIATE`` ... ``COMMIT`` with ``synchronous=FULL``, its
+history rows in the same transaction, so an acknowledged change survives a crash and a
+half-made one never appears. Other processes see it at their next read. A busy database
+(another process writing) is waited for with a bounded retry, never shown to the user.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kgraph.errors import (
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    StoreError,
+    ValidationError,
+)
+from kgraph.model import (
+    EDGE_RULES,
+    Edge,
+    Node,
+    check_edge_ends,
+    check_edge_kind,
+    check_id,
+    check_node_kind,
+    edge_key,
+    fold,
+    node_search_text,
+    validate_edge,
+    validate_node,
+)
+from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Subgraph, now_iso
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT,
+    body TEXT NOT NULL,          -- JSON: text, tags, source, props
+    degree INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_kind_status ON nodes(kind, status);
+CREATE TABLE IF NOT EXISTS edges (
+    src TEXT NOT NULL,
+    dst TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    props TEXT NOT NULL,         -- JSON
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    PRIMARY KEY (src, dst, kind)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_by_dst ON edges(dst, src, kind);
+CREATE INDEX IF NOT EXISTS edges_by_kind ON edges(kind);
+CREATE TABLE IF NOT EXISTS history (
+    seq INTEGER PRIMARY KEY,
+    tx INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    op TEXT NOT NULL,
+    target TEXT NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX IF NOT EXISTS history_at ON history(at);
+CREATE INDEX IF NOT EXISTS history_target ON history(target);
+CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
+    id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+_BUSY_TIMEOUT_S = 10.0
+_LOCK_RETRIES = 60  # on top of the busy timeout: bounded, about a minute in all
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class _TxState(threading.local):
+    depth: int = 0
+    tx: int | None = None
+    actor: str | None = None
+
+
+class EmbeddedStore(GraphStore):
+    """A GraphStore in one SQLite file; safe to share between threads of a process.
+
+    Open with ``EmbeddedStore(path)``; the file and its folder are created if missing.
+    """
+
+    backend = "embedded"
+
+    def __init__(self, path: str | Path, actor: str | None = None) -> None:
+        super().__init__(actor)
+        self.path = Path(path)
+        self.location = str(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                str(self.path),
+                timeout=_BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        # One connection, serialised by a re-entrant lock held for a whole transaction.
+        self._lock = threading.RLock()
+        self._tx = _TxState()
+        try:
+            self._setup()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{self.path} is not a kgraph store: {exc}") from exc
+
+    def _setup(self) -> None:
+        c = self._conn
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA synchronous=FULL")
+        c.execute("PRAGMA foreign_keys=OFF")
+        c.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+        row = None
+        try:
+            row = c.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        if row is None:
+            with self._write(None):
+                for statement in _SCHEMA.split(";\n"):
+                    if statement.strip():
+                        c.execute(statement)
+                c.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?), ('tx', '0')",
+                    (str(SCHEMA_VERSION),),
+                )
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer kgraph (schema {row[0]}); upgrade kgraph"
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # --- transactions ------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE with a bounded retry: another process may hold the write lock."""
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(min(0.05 * (attempt + 1), 0.5))
+        raise StoreError(f"{self.path} stayed locked by another writer; try again")
+
+    @contextmanager
+    def _write(self, actor: str | None) -> Iterator[None]:
+        with self._lock:
+            state = self._tx
+            if state.depth:
+                state.depth += 1
+                try:
+                    yield
+                finally:
+                    state.depth -= 1
+                return
+            self._begin()
+            state.depth, state.tx, state.actor = 1, None, actor or self.actor
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._commit()
+            finally:
+                state.depth, state.tx, state.actor = 0, None, None
+
+    def _commit(self) -> None:
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def transaction(self, actor: str | None = None) -> Any:
+        """All writes inside land together or not at all; see ``GraphStore.transaction``."""
+        return self._write(actor)
+
+    def _actor(self, actor: str | None) -> str:
+        return actor or self._tx.actor or self.actor
+
+    def _record(
+        self,
+        actor: str | None,
+        op: str,
+        target: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+        at: str,
+    ) -> None:
+        state = self._tx
+        if state.tx is None:
+            row = self._conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'tx' "
+                "RETURNING value"
+            ).fetchone()
+            state.tx = int(row[0])
+        self._conn.execute(
+            "INSERT INTO history(tx, at, actor, op, target, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.tx,
+                at,
+                self._actor(actor),
+                op,
+                target,
+                _dumps(before) if before is not None else None,
+                _dumps(after) if after is not None else None,
+            ),
+        )
+
+    # --- row conversion ----------------------------------------------------------------
+
+    _NODE_COLS = "id, kind, title, status, body, version, created_at, updated_at, updated_by"
+    _EDGE_COLS = "src, kind, dst, props, created_at, updated_at, updated_by"
+
+    @staticmethod
+    def _node(row: Sequence[Any]) -> Node:
+        body = json.loads(row[4])
+        return Node(
+            id=row[0],
+            kind=row[1],
+            title=row[2],
+            status=row[3],
+            text=body.get("text", ""),
+            tags=tuple(body.get("tags", ())),
+            source=body.get("source"),
+            props=body.get("props", {}),
+            version=row[5],
+            created_at=row[6],
+            updated_at=row[7],
+            updated_by=row[8],
+        )
+
+    @staticmethod
+    def _edge(row: Sequence[Any]) -> Edge:
+        return Edge(
+            src=row[0],
+            kind=row[1],
+            dst=row[2],
+            props=json.loads(row[3]),
+            created_at=row[4],
+            updated_at=row[5],
+            updated_by=row[6],
+        )
+
+    @staticmethod
+    def _body(node: Node) -> str:
+        return _dumps(
+            {"text": node.text, "tags": list(node.tags), "source": node.source, "props": node.props}
+        )
+
+    def _insert_node(self, node: Node) -> None:
+        self._conn.execute(
+            "INSERT INTO nodes(id, kind, title, status, body, version, created_at, updated_at, "
+            "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                node.id,
+                node.kind,
+                node.title,
+                node.status,
+                self._body(node),
+                node.version,
+                node.created_at,
+                node.updated_at,
+                node.updated_by,
+            ),
+        )
+        self._index_text(node)
+
+    def _index_text(self, node: Node) -> None:
+        self._conn.execute("DELETE FROM node_fts WHERE id = ?", (node.id,))
+        self._conn.execute(
+            "INSERT INTO node_fts(id, title, body) VALUES (?, ?, ?)",
+            (node.id, fold(node.title), node_search_text(node)),
+        )
+
+    # --- writes ------------------------------------------------------------------------
+
+    def add_node(self, node: Node, *, actor: str | None = None) -> Node:
+        node = validate_node(node)
+        with self._write(actor):
+            if self._exists(node.id):
+                raise DuplicateError(f"node {node.id} exists already")
+            at = now_iso()
+            who = self._actor(actor)
+            stored = _stamp_node(node, at, at, who, 1)
+            self._insert_node(stored)
+            self._record(actor, "add_node", node.id, None, stored.to_dict(), at)
+        return stored
+
+    def _exists(self, node_id: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM nodes WHERE id = ?", (node_id,)).fetchone() is not None
+
+    def _require_node(self, node_id: str) -> Node:
+        node = self.get_node(node_id)
+        if node is None:
+            raise NotFoundError(f"no node with id {node_id!r}")
+        return node
+
+    def update_node(
+        self,
+        node_id: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+        expected_version: int | None = None,
+    ) -> Node:
+        with self._write(actor):
+            old = self._require_node(node_id)
+            if expected_version is not None and old.version != expected_version:
+                raise ConflictError(
+                    f"{node_id} was changed by {old.updated_by} at {old.updated_at}; "
+                    "reload to see the new version"
+                )
+            new = validate_node(old.with_changes(changes))
+            if new == old:
+                return old
+            at = now_iso()
+            new = _stamp_node(new, old.created_at, at, self._actor(actor), old.version + 1)
+            self._conn.execute(
+                "UPDATE nodes SET title = ?, status = ?, body = ?, version = ?, updated_at = ?, "
+                "updated_by = ? WHERE id = ?",
+                (new.title, new.status, self._body(new), new.version, at, new.updated_by, node_id),
+            )
+            self._index_text(new)
+            self._record(actor, "update_node", node_id, old.to_dict(), new.to_dict(), at)
+        return new
+
+    def delete_node(self, node_id: str, *, actor: str | None = None) -> None:
+        with self._write(actor):
+            old = self._require_node(node_id)
+            for edge in self.edges(node_id=node_id):
+                self.delete_edge(edge.src, edge.kind, edge.dst, actor=actor)
+            self._conn.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
+            self._conn.execute("DELETE FROM node_fts WHERE id = ?", (node_id,))
+            self._record(actor, "delete_node", node_id, old.to_dict(), None, now_iso())
+
+    def _node_kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            for node_id, kind in self._conn.execute(
+                f"SELECT id, kind FROM nodes WHERE id IN ({marks})", chunk  # noqa: S608
+            ):
+                found[node_id] = kind
+        return found
+
+    def _check_ends(self, edge: Edge) -> None:
+        kinds = self._node_kinds([edge.src, edge.dst])
+        for end in (edge.src, edge.dst):
+            if end not in kinds:
+                raise NotFoundError(f"edge {edge.key}: no node with id {end!r}")
+        check_edge_ends(edge.kind, kinds[edge.src], kinds[edge.dst])
+
+    def add_edge(self, edge: Edge, *, actor: str | None = None) -> Edge:
+        edge = validate_edge(edge)
+        with self._write(actor):
+            self._check_ends(edge)
+            if self.get_edge(edge.src, edge.kind, edge.dst) is not None:
+                raise DuplicateError(f"edge {edge.key} exists already")
+            at = now_iso()
+            stored = Edge(edge.src, edge.kind, edge.dst, edge.props, at, at, self._actor(actor))
+            self._insert_edges([stored])
+            self._record(actor, "add_edge", stored.key, None, stored.to_dict(), at)
+        return stored
+
+    def _insert_edges(self, edges: Sequence[Edge]) -> None:
+        self._conn.executemany(
+            "INSERT INTO edges(src, dst, kind, props, created_at, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.src, e.dst, e.kind, _dumps(e.props), e.created_at, e.updated_at, e.updated_by)
+                for e in edges
+            ],
+        )
+        degree: dict[str, int] = {}
+        for e in edges:
+            degree[e.src] = degree.get(e.src, 0) + 1
+            degree[e.dst] = degree.get(e.dst, 0) + 1
+        self._conn.executemany(
+            "UPDATE nodes SET degree = degree + ? WHERE id = ?",
+            [(n, node_id) for node_id, n in degree.items()],
+        )
+
+    def update_edge(
+        self,
+        src: str,
+        kind: str,
+        dst: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> Edge:
+        check_edge_kind(kind)
+        with self._write(actor):
+            old = self.get_edge(src, kind, dst)
+            if old is None:
+                raise NotFoundError(f"no edge {edge_key(src, kind, dst)}")
+            props = dict(old.props)
+            for key, value in changes.items():
+                if value is None:
+                    props.pop(key, None)
+                else:
+                    props[key] = value
+            new = validate_edge(Edge(src, kind, dst, props))
+            if new.props == old.props:
+                return old
+            at = now_iso()
+            new = Edge(src, kind, dst, new.props, old.created_at, at, self._actor(actor))
+            self._conn.execute(
+                "UPDATE edges SET props = ?, updated_at = ?, updated_by = ? "
+                "WHERE src = ? AND dst = ? AND kind = ?",
+                (_dumps(new.props), at, new.updated_by, src, dst, kind),
+            )
+            self._record(actor, "update_edge", new.key, old.to_dict(), new.to_dict(), at)
+        return new
+
+    def delete_edge(self, src: str, kind: str, dst: str, *, actor: str | None = None) -> None:
+        check_edge_kind(kind)
+        with self._write(actor):
+            old = self.get_edge(src, kind, dst)
+            if old is None:
+                raise NotFoundError(f"no edge {edge_key(src, kind, dst)}")
+            self._conn.execute(
+                "DELETE FROM edges WHERE src = ? AND dst = ? AND kind = ?", (src, dst, kind)
+            )
+            self._conn.executemany(
+                "UPDATE nodes SET degree = degree - 1 WHERE id = ?", [(src,), (dst,)]
+            )
+            self._record(actor, "delete_edge", old.key, old.to_dict(), None, now_iso())
+
+    def bulk_load(
+        self,
+        nodes: Iterable[Node],
+        edges: Iterable[Edge],
+        *,
+        actor: str | None = None,
+        history: Iterable[Change] | None = None,
+        keep_times: bool = False,
+    ) -> tuple[int, int]:
+        with self._write(actor):
+            who = self._actor(actor)
+            at = now_iso()
+            record = history is None
+            new_nodes: list[Node] = []
+            batch_kinds: dict[str, str] = {}
+            for node in nodes:
+                node = validate_node(node)
+                if node.id in batch_kinds:
+                    continue
+                batch_kinds[node.id] = node.kind
+                new_nodes.append(node)
+            present = set(self._node_kinds(batch_kinds))
+            added_nodes = 0
+            for node in new_nodes:
+                if node.id in present:
+                    continue
+                stored = (
+                    _stamp_node(node, node.created_at or at, node.updated_at or at,
+                                node.updated_by or who, node.version or 1)
+                    if keep_times
+                    else _stamp_node(node, at, at, who, 1)
+                )
+                self._insert_node(stored)
+                added_nodes += 1
+                if record:
+                    self._record(actor, "add_node", stored.id, None, stored.to_dict(), at)
+            edge_list = [validate_edge(e) for e in edges]
+            ends = [e.src for e in edge_list] + [e.dst for e in edge_list]
+            missing = [i for i in dict.fromkeys(ends) if i not in batch_kinds]
+            kinds = {**self._node_kinds(missing), **batch_kinds}
+            fresh: list[Edge] = []
+            seen: set[tuple[str, str, str]] = set()
+            for e in edge_list:
+                for end in (e.src, e.dst):
+                    if end not in kinds:
+                        raise NotFoundError(f"edge {e.key}: no node with id {end!r}")
+                check_edge_ends(e.kind, kinds[e.src], kinds[e.dst])
+                ident = (e.src, e.kind, e.dst)
+                if ident in seen or self.get_edge(*ident) is not None:
+                    continue
+                seen.add(ident)
+                if keep_times:
+                    fresh.append(
+                        Edge(e.src, e.kind, e.dst, e.props, e.created_at or at,
+                             e.updated_at or at, e.updated_by or who)
+                    )
+                else:
+                    fresh.append(Edge(e.src, e.kind, e.dst, e.props, at, at, who))
+            self._insert_edges(fresh)
+            if record:
+                for e in fresh:
+                    self._record(actor, "add_edge", e.key, None, e.to_dict(), at)
+            else:
+                self._load_history(history or ())
+        return added_nodes, len(fresh)
+
+    def _load_history(self, history: Iterable[Change]) -> None:
+        self._conn.executemany(
+            "INSERT INTO history(tx, at, actor, op, target, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.tx,
+                    c.at,
+                    c.actor,
+                    c.op,
+                    c.target,
+                    _dumps(c.before) if c.before is not None else None,
+                    _dumps(c.after) if c.after is not None else None,
+                )
+                for c in history
+            ],
+        )
+        self._conn.execute(
+            "UPDATE meta SET value = (SELECT COALESCE(MAX(tx), 0) FROM history) WHERE key = 'tx'"
+        )
+
+    # --- reads -------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def get_node(self, node_id: str) -> Node | None:
+        rows = self._query(f"SELECT {self._NODE_COLS} FROM nodes WHERE id = ?", (node_id,))  # noqa: S608
+        return self._node(rows[0]) if rows else None
+
+    def get_edge(self, src: str, kind: str, dst: str) -> Edge | None:
+        rows = self._query(
+            f"SELECT {self._EDGE_COLS} FROM edges WHERE src = ? AND dst = ? AND kind = ?",  # noqa: S608
+            (src, dst, kind),
+        )
+        return self._edge(rows[0]) if rows else None
+
+    def nodes(
+        self,
+        kinds: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Node]:
+        where, params = _filters(kinds, statuses)
+        sql = f"SELECT {self._NODE_COLS} FROM nodes{where} ORDER BY kind, id"  # noqa: S608
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [self._node(r) for r in self._query(sql, params)]
+
+    def edges(
+        self,
+        kinds: Sequence[str] | None = None,
+        *,
+        node_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[Edge]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if kinds:
+            for k in kinds:
+                check_edge_kind(k)
+            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params += list(kinds)
+        if node_id is not None:
+            base = " AND ".join(clauses)
+            extra = f" AND {base}" if base else ""
+            sql = (
+                f"SELECT {self._EDGE_COLS} FROM edges WHERE src = ?{extra} UNION ALL "  # noqa: S608
+                f"SELECT {self._EDGE_COLS} FROM edges WHERE dst = ?{extra}"
+            )
+            params = [node_id, *params, node_id, *params]
+        else:
+            where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+            sql = f"SELECT {self._EDGE_COLS} FROM edges{where} ORDER BY src, kind, dst"  # noqa: S608
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [self._edge(r) for r in self._query(sql, params)]
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        direction: str = "both",
+        edge_kinds: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[Edge, Node]]:
+        if direction not in ("out", "in", "both"):
+            raise ValidationError(f"direction must be out, in or both, not {direction!r}")
+        kind_sql, kind_params = _edge_kind_filter(edge_kinds)
+        parts: list[str] = []
+        params: list[Any] = []
+        cols = "e.src, e.kind, e.dst, e.props, e.created_at, e.updated_at, e.updated_by, " + ", ".join(
+            f"n.{c.strip()}" for c in self._NODE_COLS.split(",")
+        )
+        if direction in ("out", "both"):
+            parts.append(
+                f"SELECT {cols} FROM edges e JOIN nodes n ON n.id = e.dst WHERE e.src = ?{kind_sql}"  # noqa: S608
+            )
+            params += [node_id, *kind_params]
+        if direction in ("in", "both"):
+            parts.append(
+                f"SELECT {cols} FROM edges e JOIN nodes n ON n.id = e.src WHERE e.dst = ?{kind_sql}"  # noqa: S608
+            )
+            params += [node_id, *kind_params]
+        sql = " UNION ALL ".join(parts)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [(self._edge(r[:7]), self._node(r[7:])) for r in self._query(sql, params)]
+
+    def _degrees(self, ids: Iterable[str]) -> dict[str, int]:
+        ids = list(ids)
+        out: dict[str, int] = {}
+        for chunk in _chunks(ids, 900):
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self._query(f"SELECT id, degree FROM nodes WHERE id IN ({marks})", chunk)  # noqa: S608
+            )
+        return out
+
+    def neighbourhood(
+        self,
+        focus: Sequence[str],
+        depth: int = 1,
+        *,
+        kinds: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        edge_kinds: Sequence[str] | None = None,
+        cap: int = DEFAULT_CAP,
+    ) -> Subgraph:
+        if depth < 0:
+            raise ValidationError("depth must be 0 or more")
+        if cap < 1:
+            raise ValidationError("cap must be at least 1")
+        focus = list(dict.fromkeys(focus))
+        for k in kinds or ():
+            check_node_kind(k)
+        with self._lock:
+            degree = self._degrees(focus)
+            for node_id in focus:
+                if node_id not in degree:
+                    raise NotFoundError(f"no node with id {node_id!r}")
+            selected: dict[str, None] = dict.fromkeys(focus[:cap])
+            truncated = len(focus) > cap
+            frontier = list(selected)
+            node_sql, node_params = _node_filter(kinds, statuses, "n")
+            kind_sql, kind_params = _edge_kind_filter(edge_kinds)
+            for _level in range(depth):
+                if truncated or not frontier:
+                    break
+                next_frontier: list[str] = []
+                # Low-degree nodes first: a hub would fill the cap with its own leaves.
+                for node_id in sorted(frontier, key=lambda i: degree.get(i, 0)):
+                    room = cap - len(selected)
+                    if room <= 0:
+                        truncated = True
+                        break
+                    found = self._unseen_neighbours(
+                        node_id, selected, room + 1, node_sql, node_params, kind_sql, kind_params
+                    )
+                    if len(found) > room:
+                        found = found[:room]
+                        truncated = True
+                    for other, deg in found:
+                        selected[other] = None
+                        degree[other] = deg
+                        next_frontier.append(other)
+                frontier = next_frontier
+            ids = list(selected)
+            edges = self._edges_among(ids, degree, edge_kinds)
+            nodes = self._nodes_by_id(ids)
+        return Subgraph(nodes=nodes, edges=edges, truncated=truncated, focus=tuple(focus), cap=cap)
+
+    def _unseen_neighbours(
+        self,
+        node_id: str,
+        seen: Mapping[str, None],
+        limit: int,
+        node_sql: str,
+        node_params: list[Any],
+        kind_sql: str,
+        kind_params: list[Any],
+    ) -> list[tuple[str, int]]:
+        found: dict[str, int] = {}
+        for near, far in (("src", "dst"), ("dst", "src")):
+            remaining = limit - len(found)
+            if remaining <= 0:
+                break
+            exclude = list(seen) + list(found)
+            marks = ",".join("?" * len(exclude))
+            sql = (
+                f"SELECT DISTINCT n.id, n.degree FROM edges e JOIN nodes n ON n.id = e.{far} "  # noqa: S608
+                f"WHERE e.{near} = ?{kind_sql}{node_sql} AND n.id NOT IN ({marks}) LIMIT ?"
+            )
+            rows = self._conn.execute(
+                sql, [node_id, *kind_params, *node_params, *exclude, remaining]
+            ).fetchall()
+            found.update(rows)
+        return list(found.items())
+
+    def _edges_among(
+        self, ids: Sequence[str], degree: Mapping[str, int], edge_kinds: Sequence[str] | None
+    ) -> list[Edge]:
+        """Edges with both ends in ``ids``, without scanning a hub's whole adjacency:
+        a node with fewer edges than the selection is scanned, a hub is probed per id."""
+        members = set(ids)
+        kind_sql, kind_params = _edge_kind_filter(edge_kinds)
+        found: dict[tuple[str, str, str], Edge] = {}
+        small = [i for i in ids if degree.get(i, 0) <= len(ids)]
+        big = [i for i in ids if degree.get(i, 0) > len(ids)]
+        for node_id in small:
+            for near in ("src", "dst"):
+                for row in self._conn.execute(
+                    f"SELECT {self._EDGE_COLS} FROM edges WHERE {near} = ?{kind_sql}",  # noqa: S608
+                    [node_id, *kind_params],
+                ):
+                    if row[0] in members and row[2] in members:
+                        found[(row[0], row[1], row[2])] = self._edge(row)
+        for a in big:
+            for b in big:
+                if a == b:
+                    continue
+                for row in self._conn.execute(
+                    f"SELECT {self._EDGE_COLS} FROM edges WHERE src = ? AND dst = ?{kind_sql}",  # noqa: S608
+                    [a, b, *kind_params],
+                ):
+                    found[(row[0], row[1], row[2])] = self._edge(row)
+        return [found[k] for k in sorted(found)]
+
+    def _nodes_by_id(self, ids: Sequence[str]) -> dict[str, Node]:
+        got: dict[str, Node] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(
+                f"SELECT {self._NODE_COLS} FROM nodes WHERE id IN ({marks})", chunk  # noqa: S608
+            ):
+                got[row[0]] = self._node(row)
+        return {i: got[i] for i in ids if i in got}
+
+    def subgraph(self, node_ids: Iterable[str]) -> Subgraph:
+        with self._lock:
+            nodes = self._nodes_by_id(list(dict.fromkeys(node_ids)))
+            degree = self._degrees(nodes)
+            edges = self._edges_among(list(nodes), degree, None)
+        return Subgraph(nodes=nodes, edges=edges)
+
+    def _adjacent(self, node_id: str) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT dst FROM edges WHERE src = ? UNION SELECT src FROM edges WHERE dst = ?",
+            (node_id, node_id),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def shortest_path(self, src: str, dst: str, *, max_depth: int = 8) -> list[str] | None:
+        with self._lock:
+            degree = self._degrees([src, dst])
+            for node_id in (src, dst):
+                if node_id not in degree:
+                    raise NotFoundError(f"no node with id {node_id!r}")
+            return bidirectional_bfs(src, dst, self._adjacent, self._degrees, max_depth)
+
+    def search(
+        self, text: str, *, kinds: Sequence[str] | None = None, limit: int = 50
+    ) -> list[Node]:
+        words = _WORD.findall(fold(text))
+        if not words:
+            return []
+        match = " AND ".join(f'"{w}"*' for w in words)
+        kind_sql = ""
+        params: list[Any] = [match]
+        if kinds:
+            for k in kinds:
+                check_node_kind(k)
+            kind_sql = f" AND n.kind IN ({','.join('?' * len(kinds))})"
+            params += list(kinds)
+        params.append(limit)
+        cols = ", ".join(f"n.{c.strip()}" for c in self._NODE_COLS.split(","))
+        sql = (
+            f"SELECT {cols} FROM node_fts f JOIN nodes n ON n.id = f.id "  # noqa: S608
+            f"WHERE node_fts MATCH ?{kind_sql} ORDER BY bm25(node_fts, 0, 5.0, 1.0), n.id LIMIT ?"
+        )
+        return [self._node(r) for r in self._query(sql, params)]
+
+    def counts(self) -> Counts:
+        nodes = dict(self._query("SELECT kind, COUNT(*) FROM nodes GROUP BY kind ORDER BY kind"))
+        edges = dict(self._query("SELECT kind, COUNT(*) FROM edges GROUP BY kind ORDER BY kind"))
+        return Counts(nodes=nodes, edges=edges)
+
+    def history(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        limit: int | None = None,
+    ) -> list[Change]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since:
+            clauses.append("at >= ?")
+            params.append(since)
+        if until:
+            clauses.append("at < ?")
+            params.append(until)
+        if actor:
+            clauses.append("actor = ?")
+            params.append(actor)
+        if target:
+            clauses.append("(target = ? OR target LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')")
+            esc = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [target, esc + "|%", "%|" + esc]
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT seq, tx, at, actor, op, target, before, after FROM history{where} ORDER BY seq"  # noqa: S608
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [
+            Change(
+                seq=r[0],
+                tx=r[1],
+                at=r[2],
+                actor=r[3],
+                op=r[4],
+                target=r[5],
+                before=json.loads(r[6]) if r[6] is not None else None,
+                after=json.loads(r[7]) if r[7] is not None else None,
+            )
+            for r in self._query(sql, params)
+        ]
+
+    # --- maintenance -------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own integrity check plus kgraph's invariants; empty when all is well."""
+        problems: list[str] = []
+        rows = self._query("PRAGMA integrity_check")
+        if rows != [("ok",)]:
+            problems += [f"sqlite: {r[0]}" for r in rows]
+        kinds = dict(self._query("SELECT id, kind FROM nodes"))
+        degree: dict[str, int] = {}
+        for src, kind, dst in self._query("SELECT src, kind, dst FROM edges"):
+            if src not in kinds or dst not in kinds:
+                problems.append(f"edge {edge_key(src, kind, dst)} joins a missing node")
+                continue
+            sources, targets = EDGE_RULES.get(kind, (frozenset(), frozenset()))
+            if kinds[src] not in sources or kinds[dst] not in targets:
+                problems.append(f"edge {edge_key(src, kind, dst)} joins forbidden kinds")
+            degree[src] = degree.get(src, 0) + 1
+            degree[dst] = degree.get(dst, 0) + 1
+        for node_id, stored in self._query("SELECT id, degree FROM nodes"):
+            if stored != degree.get(node_id, 0):
+                problems.append(f"node {node_id}: degree {stored} but {degree.get(node_id, 0)} edges")
+        return problems
+
+
+def _stamp_node(node: Node, created: str | None, updated: str, who: str, version: int) -> Node:
+    return Node(
+        id=node.id,
+        kind=node.kind,
+        title=node.title,
+        text=node.text,
+        status=node.status,
+        tags=node.tags,
+        source=node.source,
+        props=dict(node.props),
+        created_at=created,
+        updated_at=updated,
+        updated_by=who,
+        version=version,
+    )
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _filters(
+    kinds: Sequence[str] | None, statuses: Sequence[str] | None
+) -> tuple[str, list[Any]]:
+    sql, params = _node_filter(kinds, statuses, None)
+    return (f" WHERE {sql[5:]}" if sql else ""), params
+
+
+def _node_filter(
+    kinds: Sequence[str] | None, statuses: Sequence[str] | None, alias: str | None
+) -> tuple[str, list[Any]]:
+    """`` AND kind IN (...) AND status IN (...)`` for the given filters (may be empty)."""
+    prefix = f"{alias}." if alias else ""
+    sql = ""
+    params: list[Any] = []
+    if kinds:
+        for k in kinds:
+            check_node_kind(k)
+        sql += f" AND {prefix}kind IN ({','.join('?' * len(kinds))})"
+        params += list(kinds)
+    if statuses:
+        sql += f" AND {prefix}status IN ({','.join('?' * len(statuses))})"
+        params += list(statuses)
+    return sql, params
+
+
+def _edge_kind_filter(edge_kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
+    if not edge_kinds:
+        return "", []
+    for k in edge_kinds:
+        check_edge_kind(k)
+    return f" AND e.kind IN ({','.join('?' * len(edge_kinds))})", list(edge_kinds)
+
+
+def bidirectional_bfs(
+    src: str,
+    dst: str,
+    adjacent: Any,
+    degrees: Any,
+    max_depth: int,
+) -> list[str] | None:
+    """Shortest undirected path by growing whichever side has the smaller frontier.
+
+    ``adjacent(id)`` lists neighbour ids; ``degrees(ids)`` maps ids to degree (used to
+    pick the cheaper side). Returns the node ids from ``src`` to ``dst``.
+    """
+    check_id(src)
+    check_id(dst)
+    if src == dst:
+        return [src]
+    parents: tuple[dict[str, str | None], dict[str, str | None]] = ({src: None}, {dst: None})
+    frontiers: list[list[str]] = [[src], [dst]]
+    for _step in range(max_depth):
+        costs = [sum(degrees(f).values()) for f in frontiers]
+        side = 0 if costs[0] <= costs[1] else 1
+        mine, theirs = parents[side], parents[1 - side]
+        grown: list[str] = []
+        for node_id in frontiers[side]:
+            for other in adjacent(node_id):
+                if other in mine:
+                    continue
+                mine[other] = node_id
+                if other in theirs:
+                    return _join_path(other, parents, side)
+                grown.append(other)
+        if not grown:
+            return None
+        frontiers[side] = grown
+    return None
+
+
+def _join_path(
+    meet: str, parents: tuple[dict[str, str | None], dict[str, str | None]], side: int
+) -> list[str]:
+    def walk(table: dict[str, str | None], start: str) -> list[str]:
+        out: list[str] = []
+        cur: str | None = start
+        while cur is not None:
+            out.append(cur)
+            cur = table[cur]
+        return out
+
+    head = walk(parents[0], meet)[::-1]
+    tail = walk(parents[1], meet)[1:]
+    _ = side
+    return head + tail
