@@ -161,13 +161,17 @@ def check_id(node_id: object) -> str:
 
 def check_node_kind(kind: object) -> str:
     if kind not in NODE_KINDS:
-        raise ValidationError(f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}")
+        raise ValidationError(
+            f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}"
+        )
     return str(kind)
 
 
 def check_edge_kind(kind: object) -> str:
     if kind not in EDGE_RULES:
-        raise ValidationError(f"unknown edge kind {kind!r}; expected one of {', '.join(EDGE_KINDS)}")
+        raise ValidationError(
+            f"unknown edge kind {kind!r}; expected one of {', '.join(EDGE_KINDS)}"
+        )
     return str(kind)
 
 
@@ -269,9 +273,7 @@ class Node:
     def from_dict(cls, data: Mapping[str, Any]) -> Node:
         """Inverse of ``to_dict``; unknown keys go to ``props``."""
         common = {k: data.get(k) for k in NODE_FIELDS if k in data}
-        props = {
-            k: v for k, v in data.items() if k not in NODE_FIELDS and k not in SYSTEM_FIELDS
-        }
+        props = {k: v for k, v in data.items() if k not in NODE_FIELDS and k not in SYSTEM_FIELDS}
         tags = common.get("tags") or ()
         return cls(
             id=str(common.get("id", "")),

@@ -77,7 +77,9 @@ def test_invalid_nodes_refused(store: GraphStore, node: Node) -> None:
 
 def test_update_node_records_before_and_after(store: GraphStore) -> None:
     store.add_node(q("kq:1", "Oud"))
-    new = store.update_node("kq:1", {"title": "Nieuw", "status": "answered", "owner": "Ada"}, actor="ada")
+    new = store.update_node(
+        "kq:1", {"title": "Nieuw", "status": "answered", "owner": "Ada"}, actor="ada"
+    )
     assert new.title == "Nieuw" and new.status == "answered" and new.props["owner"] == "Ada"
     assert new.version == 2 and new.updated_by == "ada"
     last = store.history()[-1]
@@ -144,7 +146,12 @@ def test_lands_in_defaults_to_proposed_and_updates(store: GraphStore) -> None:
         "cop:a",
         "LANDS_IN",
         "lp:th",
-        {"status": "accepted", "decided_on": "2024-03-01", "decided_by": "stuurgroep", "note": "ok"},
+        {
+            "status": "accepted",
+            "decided_on": "2024-03-01",
+            "decided_by": "stuurgroep",
+            "note": "ok",
+        },
         actor="voorzitter",
     )
     assert new.status == "accepted" and new.props["decided_by"] == "stuurgroep"
@@ -225,7 +232,14 @@ def test_neighbourhood_is_capped_and_says_so(store: GraphStore) -> None:
 
 def test_shortest_path(store: GraphStore) -> None:
     small_graph(store)
-    assert store.shortest_path("kq:2", "lp:th") == ["kq:2", "cop:a", "kq:1", "cq:x", "lp:dmi", "lp:th"]
+    assert store.shortest_path("kq:2", "lp:th") == [
+        "kq:2",
+        "cop:a",
+        "kq:1",
+        "cq:x",
+        "lp:dmi",
+        "lp:th",
+    ]
     assert store.shortest_path("kq:1", "kq:1") == ["kq:1"]
     assert store.shortest_path("kq:2", "lp:th", max_depth=2) is None
     store.add_node(Node("org:x", "organisation", "Eenzaam"))
@@ -317,13 +331,13 @@ def test_subgraph_and_export_all(store: GraphStore) -> None:
 
 
 HOSTILE = [
-    "O'Reilly \"quoted\"",
+    'O\'Reilly "quoted"',
     "`backtick` ${x}",
     "}) DETACH DELETE n //",
     "line one\nline two\r\nline three",
     "emoji 🏙️🤖 and ß, ĳ, ø",
     "<script>alert(1)</script>",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "x" * 100_000,
 ]
 

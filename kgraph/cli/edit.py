@@ -26,7 +26,9 @@ def parse_assignments(items: tuple[str, ...]) -> dict[str, Any]:
 @click.argument("kind", type=click.Choice(NODE_KINDS))
 @click.argument("title")
 @click.option("--id", "node_id", help="The id (default: made from kind and title).")
-@click.option("--set", "values", multiple=True, metavar="KEY=VALUE", help="Set a field or property.")
+@click.option(
+    "--set", "values", multiple=True, metavar="KEY=VALUE", help="Set a field or property."
+)
 @pass_ctx
 def add(ctx: Context, kind: str, title: str, node_id: str | None, values: tuple[str, ...]) -> None:
     """Add a node of KIND with TITLE; prints its id."""
@@ -44,9 +46,7 @@ def add(ctx: Context, kind: str, title: str, node_id: str | None, values: tuple[
 @pass_ctx
 def set_(ctx: Context, node_id: str, values: tuple[str, ...], if_version: int | None) -> None:
     """Change fields or properties of a node (KEY= removes a property)."""
-    node = ctx.store.update_node(
-        node_id, parse_assignments(values), expected_version=if_version
-    )
+    node = ctx.store.update_node(node_id, parse_assignments(values), expected_version=if_version)
     click.echo(f"{node.id} now at version {node.version}")
 
 

@@ -29,7 +29,8 @@ def report_added(batch_summary: dict[str, dict[str, int]], nodes: int, edges: in
 @pass_ctx
 def report(ctx: Context, file: Path, as_json: bool) -> None:
     """Import a City Deal annual report (Markdown converted from PDF)."""
-    from importers import apply_batch, report as report_importer
+    from importers import apply_batch
+    from importers import report as report_importer
 
     batch = report_importer.read(file)
     result = apply_batch(ctx.store, batch)
@@ -55,11 +56,14 @@ def report(ctx: Context, file: Path, as_json: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of reviewed data files (default: the project's data/citydeal).",
 )
-@click.option("--force", is_flag=True, help="Load even if the store is not empty (adds what is missing).")
+@click.option(
+    "--force", is_flag=True, help="Load even if the store is not empty (adds what is missing)."
+)
 @pass_ctx
 def seed(ctx: Context, folder: Path | None, force: bool) -> None:
     """Fill a new, empty store with the City Deal graph from the reviewed data files."""
-    from importers import apply_batch, seed as seed_importer
+    from importers import apply_batch
+    from importers import seed as seed_importer
 
     store = ctx.store
     if not force and not store.is_empty():

@@ -58,7 +58,9 @@ def show(ctx: Context, node_id: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("text")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds.")
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds."
+)
 @click.option("--limit", default=50, show_default=True, help="At most this many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
@@ -77,12 +79,19 @@ def search(ctx: Context, text: str, kinds: tuple[str, ...], limit: int, as_json:
 @cli.command()
 @click.argument("focus", nargs=-1, required=True)
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 5))
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds.")
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds."
+)
 @click.option("--cap", default=DEFAULT_CAP, show_default=True, help="At most this many nodes.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
 def neighbourhood(
-    ctx: Context, focus: tuple[str, ...], depth: int, kinds: tuple[str, ...], cap: int, as_json: bool
+    ctx: Context,
+    focus: tuple[str, ...],
+    depth: int,
+    kinds: tuple[str, ...],
+    cap: int,
+    as_json: bool,
 ) -> None:
     """List the nodes within DEPTH steps of the FOCUS nodes (capped)."""
     sub = ctx.store.neighbourhood(list(focus), depth, kinds=kinds or None, cap=cap)

@@ -271,9 +271,7 @@ class GraphStore(abc.ABC):
         """The given nodes (missing ids ignored) and all edges among them."""
 
     @abc.abstractmethod
-    def shortest_path(
-        self, src: str, dst: str, *, max_depth: int = 8
-    ) -> list[str] | None:
+    def shortest_path(self, src: str, dst: str, *, max_depth: int = 8) -> list[str] | None:
         """Node ids of a shortest path ignoring edge direction, or ``None`` if none within
         ``max_depth`` steps."""
 

@@ -331,7 +331,10 @@ class EmbeddedStore(GraphStore):
         return stored
 
     def _exists(self, node_id: str) -> bool:
-        return self._conn.execute("SELECT 1 FROM nodes WHERE id = ?", (node_id,)).fetchone() is not None
+        return (
+            self._conn.execute("SELECT 1 FROM nodes WHERE id = ?", (node_id,)).fetchone()
+            is not None
+        )
 
     def _require_node(self, node_id: str) -> Node:
         node = self.get_node(node_id)
@@ -383,7 +386,8 @@ class EmbeddedStore(GraphStore):
         for chunk in _chunks(ids, 900):
             marks = ",".join("?" * len(chunk))
             for node_id, kind in self._conn.execute(
-                f"SELECT id, kind FROM nodes WHERE id IN ({marks})", chunk  # noqa: S608
+                f"SELECT id, kind FROM nodes WHERE id IN ({marks})",
+                chunk,  # noqa: S608
             ):
                 found[node_id] = kind
         return found
@@ -499,8 +503,13 @@ class EmbeddedStore(GraphStore):
                 if node.id in present:
                     continue
                 stored = (
-                    _stamp_node(node, node.created_at or at, node.updated_at or at,
-                                node.updated_by or who, node.version or 1)
+                    _stamp_node(
+                        node,
+                        node.created_at or at,
+                        node.updated_at or at,
+                        node.updated_by or who,
+                        node.version or 1,
+                    )
                     if keep_times
                     else _stamp_node(node, at, at, who, 1)
                 )
@@ -525,8 +534,15 @@ class EmbeddedStore(GraphStore):
                 seen.add(ident)
                 if keep_times:
                     fresh.append(
-                        Edge(e.src, e.kind, e.dst, e.props, e.created_at or at,
-                             e.updated_at or at, e.updated_by or who)
+                        Edge(
+                            e.src,
+                            e.kind,
+                            e.dst,
+                            e.props,
+                            e.created_at or at,
+                            e.updated_at or at,
+                            e.updated_by or who,
+                        )
                     )
                 else:
                     fresh.append(Edge(e.src, e.kind, e.dst, e.props, at, at, who))
@@ -634,8 +650,9 @@ class EmbeddedStore(GraphStore):
         kind_sql, kind_params = _edge_kind_filter(edge_kinds)
         parts: list[str] = []
         params: list[Any] = []
-        cols = "e.src, e.kind, e.dst, e.props, e.created_at, e.updated_at, e.updated_by, " + ", ".join(
-            f"n.{c.strip()}" for c in self._NODE_COLS.split(",")
+        cols = (
+            "e.src, e.kind, e.dst, e.props, e.created_at, e.updated_at, e.updated_by, "
+            + ", ".join(f"n.{c.strip()}" for c in self._NODE_COLS.split(","))
         )
         if direction in ("out", "both"):
             parts.append(
@@ -777,7 +794,8 @@ class EmbeddedStore(GraphStore):
         for chunk in _chunks(list(ids), 900):
             marks = ",".join("?" * len(chunk))
             for row in self._conn.execute(
-                f"SELECT {self._NODE_COLS} FROM nodes WHERE id IN ({marks})", chunk  # noqa: S608
+                f"SELECT {self._NODE_COLS} FROM nodes WHERE id IN ({marks})",
+                chunk,  # noqa: S608
             ):
                 got[row[0]] = self._node(row)
         return {i: got[i] for i in ids if i in got}
@@ -856,7 +874,9 @@ class EmbeddedStore(GraphStore):
             esc = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params += [target, esc + "|%", "%|" + esc]
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        sql = f"SELECT seq, tx, at, actor, op, target, before, after FROM history{where} ORDER BY seq"  # noqa: S608
+        sql = (
+            f"SELECT seq, tx, at, actor, op, target, before, after FROM history{where} ORDER BY seq"  # noqa: S608
+        )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
@@ -895,7 +915,9 @@ class EmbeddedStore(GraphStore):
             degree[dst] = degree.get(dst, 0) + 1
         for node_id, stored in self._query("SELECT id, degree FROM nodes"):
             if stored != degree.get(node_id, 0):
-                problems.append(f"node {node_id}: degree {stored} but {degree.get(node_id, 0)} edges")
+                problems.append(
+                    f"node {node_id}: degree {stored} but {degree.get(node_id, 0)} edges"
+                )
         return problems
 
 
@@ -921,9 +943,7 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
-def _filters(
-    kinds: Sequence[str] | None, statuses: Sequence[str] | None
-) -> tuple[str, list[Any]]:
+def _filters(kinds: Sequence[str] | None, statuses: Sequence[str] | None) -> tuple[str, list[Any]]:
     sql, params = _node_filter(kinds, statuses, None)
     return (f" WHERE {sql[5:]}" if sql else ""), params
 
