@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 package kgraph.neo4j;
 
 import java.nio.file.Path;
