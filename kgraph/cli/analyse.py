@@ -1,0 +1,254 @@
+"""``kgraph analyse ...`` (handover, gaps, central, similar, changes) and
+``kgraph similar accept|dismiss`` for reviewing proposed pairs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from kgraph.analysis import (
+    DEFAULT_METHOD,
+    METHODS,
+    accept_similar,
+    centrality,
+    changes_since,
+    dismiss_similar,
+    find_gaps,
+    find_similar,
+    handover_coverage,
+)
+from kgraph.analysis.centrality import DEFAULT_SAMPLES
+from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP
+from kgraph.cli.app import Context, cli, echo_json, pass_ctx
+from kgraph.model import HANDOVER_STATUSES, NODE_KINDS
+
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the explanations.",
+)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return "  ".join(f"{s}={counts.get(s, 0)}" for s in HANDOVER_STATUSES)
+
+
+def _short(text: str, size: int = 80) -> str:
+    """``text`` on one line, cut to ``size`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"
+
+
+def _heading(text: str) -> None:
+    click.echo()
+    click.echo(click.style(text, bold=True))
+
+
+@cli.group()
+def analyse() -> None:
+    """Answer the steering group's questions: handover, gaps, centrality, similar, changes."""
+
+
+@analyse.command()
+@_JSON
+@_LANG
+@pass_ctx
+def handover(ctx: Context, as_json: bool, lang: str) -> None:
+    """Handover coverage per landing place and per CoP, and what is still open."""
+    result = handover_coverage(ctx.store)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    ex = result.explanations
+    click.echo(f"all handovers: {_counts(result.totals)}")
+    _heading("Landing places")
+    click.echo(ex["places"][lang])
+    for row in result.places:
+        via = f"  (via parts: {_counts(row['via_parts'])})" if row["parts"] else ""
+        click.echo(f"  {row['id']}  {row['title']}: {_counts(row['direct'])}{via}")
+    _heading("CoPs")
+    click.echo(ex["cops"][lang])
+    for row in result.cops:
+        click.echo(f"  {row['id']}  {row['title']}: {_counts(row['counts'])}")
+    for name, title in (
+        ("not_accepted", "No accepted landing place"),
+        ("no_landing", "No landing place at all"),
+        ("idle_places", "Landing places that receive nothing"),
+    ):
+        rows: list[dict[str, Any]] = getattr(result, name)
+        _heading(f"{title} ({len(rows)})")
+        click.echo(ex[name][lang])
+        for row in rows:
+            statuses = ", ".join(f"{r['place']}: {r['status']}" for r in row.get("landings", []))
+            click.echo(
+                f"  {row['id']}  {_short(row['title'])}" + (f"  [{statuses}]" if statuses else "")
+            )
+
+
+@analyse.command()
+@_JSON
+@_LANG
+@pass_ctx
+def gaps(ctx: Context, as_json: bool, lang: str) -> None:
+    """Loose ends: unfed or unraised questions, stranded CoPs, empty themes, lone nodes."""
+    result = find_gaps(ctx.store)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    for name, rows in result.groups.items():
+        label = result.labels[name]
+        _heading(f"{label[lang]} ({len(rows)})")
+        click.echo(label[f"{lang}_help"])
+        for row in rows:
+            click.echo(f"  {row['id']}  {row['title']}")
+
+
+@analyse.command()
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds."
+)
+@click.option(
+    "--top", default=20, show_default=True, type=click.IntRange(1), help="Show this many."
+)
+@click.option(
+    "--samples",
+    default=DEFAULT_SAMPLES,
+    show_default=True,
+    type=click.IntRange(10),
+    help="On big graphs, estimate betweenness from this many start nodes.",
+)
+@_JSON
+@_LANG
+@pass_ctx
+def central(
+    ctx: Context, kinds: tuple[str, ...], top: int, samples: int, as_json: bool, lang: str
+) -> None:
+    """Which items hold the graph together (links and bridging, in plain words)."""
+    result = centrality(ctx.store, kinds=kinds or None, top=top, samples=samples)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(result.explanation[lang])
+    if result.approximate:
+        click.echo(f"(bridging estimated from {result.samples} of {result.nodes} nodes)")
+    click.echo(f"{'rank':>4} {'links':>6} {'bridging':>9}  item")
+    for row in result.rows:
+        click.echo(
+            f"{row['rank']:>4} {row['degree']:>6} {row['betweenness']:>9.4f}  {row['id']}  {_short(row['title'])}"
+        )
+    if result.rows:
+        click.echo()
+        click.echo(result.rows[0]["explanation"][lang])
+
+
+@analyse.command()
+@click.option(
+    "--min-score", default=DEFAULT_MIN_SCORE, show_default=True, type=click.FloatRange(0, 1)
+)
+@click.option("--top", default=DEFAULT_TOP, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--method", type=click.Choice(list(METHODS)), default=DEFAULT_METHOD, show_default=True
+)
+@_JSON
+@_LANG
+@pass_ctx
+def similar(
+    ctx: Context, min_score: float, top: int, method: str, as_json: bool, lang: str
+) -> None:
+    """Pairs of questions that ask (nearly) the same thing; review with `kgraph similar`."""
+    result = find_similar(ctx.store, min_score=min_score, top=top, method=method)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(result.explanation[lang])
+    for pair in result.pairs:
+        click.echo()
+        click.echo(f"{pair.score:.2f}  {pair.a}  {pair.a_title}")
+        click.echo(f"      {pair.b}  {pair.b_title}")
+        click.echo(f"      shared: {', '.join(pair.shared) or '-'}")
+    click.echo(
+        f"{len(result.pairs)} pairs among {result.questions} questions "
+        f"({result.skipped_linked} already linked, {result.skipped_dismissed} dismissed left out)",
+        err=True,
+    )
+    if result.pairs:
+        click.echo(
+            "accept: kgraph similar accept A B   dismiss: kgraph similar dismiss A B", err=True
+        )
+
+
+@analyse.command()
+@click.option("--since", required=True, metavar="ISO-DATE", help="From this moment (inclusive).")
+@click.option("--until", metavar="ISO-DATE", help="Up to this moment (exclusive; default now).")
+@click.option("--all", "show_all", is_flag=True, help="List every item (default: 10 per kind).")
+@_JSON
+@_LANG
+@pass_ctx
+def changes(
+    ctx: Context, since: str, until: str | None, show_all: bool, as_json: bool, lang: str
+) -> None:
+    """What was added, removed and changed since a date, and which handovers moved."""
+    report = changes_since(ctx.store, since, until)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    click.echo(f"{report.since} .. {report.until or 'now'}")
+    click.echo(report.headline[lang])
+    if report.handover:
+        _heading(f"Handover moves ({len(report.handover)})")
+        for m in report.handover:
+            click.echo(
+                f"  {_short(m['src_title'], 60)} -> {_short(m['dst_title'], 40)}: "
+                f"{m['from']} -> {m['to']}  by {m['by']} at {m['at'][:16]}"
+            )
+    for part, bucket in (("Items", report.nodes), ("Links", report.edges)):
+        for what in ("added", "removed", "changed"):
+            groups = bucket[what]
+            if not groups:
+                continue
+            _heading(f"{part} {what}")
+            for kind, rows in sorted(groups.items()):
+                click.echo(f"  {kind} ({len(rows)})")
+                shown = rows if show_all else rows[:10]
+                for row in shown:
+                    if "title" in row:
+                        name = _short(row["title"])
+                    else:
+                        name = f"{_short(row['src_title'], 50)} -> {_short(row['dst_title'], 40)}"
+                    details = [f["field"] for f in row.get("fields", [])]
+                    if row.get("status"):
+                        details.insert(0, str(row["status"]))
+                    extra = f"  [{', '.join(details)}]" if details else ""
+                    click.echo(f"    {name}{extra}  ({', '.join(row['by'])})")
+                if len(shown) < len(rows):
+                    click.echo(f"    … and {len(rows) - len(shown)} more (--all lists them)")
+
+
+@cli.group(name="similar")
+def similar_review() -> None:
+    """Review similar-question pairs found by `kgraph analyse similar`."""
+
+
+@similar_review.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--score", type=click.FloatRange(0, 1), help="Record this score (default: computed).")
+@pass_ctx
+def accept(ctx: Context, a: str, b: str, score: float | None) -> None:
+    """Link questions A and B with RELATES_TO (origin: similarity)."""
+    edge = accept_similar(ctx.store, a, b, actor=ctx.actor, score=score)
+    click.echo(f"linked {edge.src} -RELATES_TO-> {edge.dst} (score {edge.props['score']})")
+
+
+@similar_review.command()
+@click.argument("a")
+@click.argument("b")
+@pass_ctx
+def dismiss(ctx: Context, a: str, b: str) -> None:
+    """Remember that A and B are not the same question; they are not proposed again."""
+    dismiss_similar(ctx.store, a, b, actor=ctx.actor)
+    click.echo(f"dismissed {a} ~ {b}")
