@@ -59,7 +59,7 @@ def store(backend: str, tmp_path: Path) -> Iterator[GraphStore]:
         yield s
     finally:
         if backend == "neo4j":
-            s.wipe()  # type: ignore[attr-defined]
+            s.wipe()
         s.close()
 
 

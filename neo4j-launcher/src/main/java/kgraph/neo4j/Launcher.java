@@ -12,7 +12,8 @@ import org.neo4j.io.ByteUnit;
 
 /**
  * Runs a throw-away Neo4j Community DBMS for development and CI: Bolt only, on
- * 127.0.0.1, without authentication. Usage: Launcher HOME_DIR [PORT]
+ * 127.0.0.1, without authentication unless -Dkgraph.neo4j.auth=true (used to test
+ * how clients report a wrong password). Usage: Launcher HOME_DIR [PORT]
  * (PORT defaults to $KGRAPH_NEO4J_PORT, then 7687).
  */
 public final class Launcher {
@@ -25,12 +26,13 @@ public final class Launcher {
         String envPort = System.getenv("KGRAPH_NEO4J_PORT");
         int port = Integer.parseInt(args.length > 1 ? args[1]
                 : envPort != null && !envPort.isBlank() ? envPort.trim() : "7687");
+        boolean auth = Boolean.parseBoolean(System.getProperty("kgraph.neo4j.auth", "false"));
         long pageCacheMb = Long.parseLong(System.getProperty("kgraph.neo4j.pagecache.mb", "512"));
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 // Sized for a small shared machine; the heap is set with -Xmx by the caller.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 // The data is disposable: don't reserve 256 MiB per transaction log file.

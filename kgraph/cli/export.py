@@ -1,0 +1,98 @@
+"""``kgraph export FORMAT OUT`` and ``kgraph report handover OUT``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kgraph.cli.app import Context, cli, pass_ctx
+from kgraph.errors import NotFoundError, ValidationError
+from kgraph.export import FORMATS, select
+from kgraph.export.report import FORMATS as REPORT_FORMATS
+from kgraph.export.report import handover_report
+from kgraph.export.select import EXPORT_CAP
+
+
+def _split(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@cli.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(FORMATS)))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--focus", multiple=True, metavar="ID", help="Export the neighbourhood of ID (repeatable)."
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 10),
+    default=1,
+    show_default=True,
+    help="Steps from the focus.",
+)
+@click.option("--kinds", metavar="K,...", help="Only these node kinds (comma-separated).")
+@click.option("--status", "statuses", metavar="S,...", help="Only questions with these statuses.")
+@click.option(
+    "--cap",
+    type=click.IntRange(min=1),
+    default=EXPORT_CAP,
+    show_default=True,
+    help="Node cap for --focus.",
+)
+@pass_ctx
+def export_cmd(
+    ctx: Context,
+    fmt: str,
+    out: Path,
+    focus: tuple[str, ...],
+    depth: int,
+    kinds: str | None,
+    statuses: str | None,
+    cap: int,
+) -> None:
+    """Write the graph, or the selected subgraph, to OUT as FORMAT: graphml (yEd,
+    Cytoscape), gexf (Gephi), json (node-link), csv (zip), xlsx, cypher (Neo4j) or html
+    (standalone page)."""
+    store = ctx.store
+    for node_id in focus:
+        if store.get_node(node_id) is None:
+            raise NotFoundError(f"no node with id {node_id!r}")
+    if depth != 1 and not focus:
+        raise ValidationError("--depth needs --focus")
+    sub = select(
+        store, focus=focus, depth=depth, kinds=_split(kinds), statuses=_split(statuses), cap=cap
+    )
+    FORMATS[fmt].write(sub, out)
+    click.echo(
+        f"wrote {out}: {len(sub.nodes)} nodes, {len(sub.edges)} edges ({FORMATS[fmt].description})"
+    )
+    if sub.truncated:
+        click.echo(
+            f"note: the neighbourhood was cut at {sub.cap} nodes; raise --cap or narrow the selection",
+            err=True,
+        )
+
+
+@cli.group()
+def report() -> None:
+    """Reports for the steering group."""
+
+
+@report.command("handover")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
+)
+@pass_ctx
+def handover_cmd(ctx: Context, out: Path, lang: str) -> None:
+    """Write the handover report to OUT (.md, .html or .xlsx): per landing place and per
+    CoP every complex question with status, decision date, decided by and note; what has
+    not landed; a summary first."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in REPORT_FORMATS:
+        raise ValidationError(f"{out.name}: the report is written as .md, .html or .xlsx")
+    out.write_bytes(handover_report(ctx.store, fmt, lang=lang))
+    click.echo(f"wrote {out}")

@@ -1,0 +1,130 @@
+"""A graph file as parsed, before it is turned into kgraph nodes and edges.
+
+The format readers (GraphML, GEXF, JSON, CSV, XLSX) produce a ``RawGraph``: node ids and
+edge ends with their attributes decoded to Python values. ``to_subgraph`` turns a file
+kgraph wrote back into exactly the nodes and edges it came from; the graph importer
+(``importers.graph``) maps files from other tools more leniently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgraph.model import NODE_FIELDS, SYSTEM_FIELDS, Edge, Node, parse_tags
+from kgraph.store.base import Subgraph
+
+#: attribute names that mean an edge's ends or kind in some format; an edge property with
+#: such a name (or starting with ``prop_``) is written as ``prop_<name>`` and read back
+#: without the prefix, so the edge's own ``source`` (where it was found) survives
+EDGE_RESERVED: frozenset[str] = frozenset({"src", "dst", "source", "target", "key", "kind", "id"})
+_ESCAPE = "prop_"
+#: store-set fields written as provenance (``version`` stays in the store)
+PROVENANCE: tuple[str, ...] = ("created_at", "updated_at", "updated_by")
+
+
+@dataclass
+class RawNode:
+    id: str
+    attrs: dict[str, Any]
+    where: str
+
+
+@dataclass
+class RawEdge:
+    src: str
+    dst: str
+    attrs: dict[str, Any]
+    where: str
+
+
+@dataclass
+class RawGraph:
+    """Parsed nodes and edges of one file; ``name`` is the file for messages."""
+
+    name: str
+    nodes: list[RawNode] = field(default_factory=list)
+    edges: list[RawEdge] = field(default_factory=list)
+    #: whether kgraph wrote the file (then ids and attribute names are taken as they are)
+    kgraph: bool = False
+
+
+def node_attrs(node: Node) -> dict[str, Any]:
+    """The attributes a node is written with: fields, provenance, props (no ``None`` fields)."""
+    data: dict[str, Any] = {"kind": node.kind, "title": node.title}
+    if node.text:
+        data["text"] = node.text
+    if node.status is not None:
+        data["status"] = node.status
+    if node.tags:
+        data["tags"] = list(node.tags)
+    if node.source is not None:
+        data["source"] = node.source
+    for key in PROVENANCE:
+        value = getattr(node, key)
+        if value is not None:
+            data[key] = value
+    data.update(node.props)
+    return data
+
+
+def edge_prop_name(name: str) -> str:
+    """The attribute name an edge property is written under (see ``EDGE_RESERVED``)."""
+    return _ESCAPE + name if name in EDGE_RESERVED or name.startswith(_ESCAPE) else name
+
+
+def edge_prop_key(attribute: str) -> str:
+    """Inverse of ``edge_prop_name``."""
+    return attribute[len(_ESCAPE) :] if attribute.startswith(_ESCAPE) else attribute
+
+
+def edge_attrs(edge: Edge) -> dict[str, Any]:
+    """The attributes an edge is written with: its kind, props and provenance."""
+    data: dict[str, Any] = {"kind": edge.kind}
+    data.update((edge_prop_name(k), v) for k, v in edge.props.items())
+    for key in PROVENANCE:
+        value = getattr(edge, key)
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def node_from_attrs(node_id: str, attrs: dict[str, Any]) -> Node:
+    """A ``Node`` from attributes as ``node_attrs`` wrote them."""
+    data = dict(attrs)
+    data["id"] = node_id
+    data["tags"] = parse_tags(data.get("tags"))
+    if data.get("source") == "":
+        data["source"] = None
+    if data.get("status") == "":
+        data["status"] = None
+    return Node.from_dict(data)
+
+
+def edge_from_attrs(src: str, dst: str, attrs: dict[str, Any]) -> Edge:
+    """An ``Edge`` from attributes as ``edge_attrs`` wrote them."""
+    props = {
+        edge_prop_key(k): v
+        for k, v in attrs.items()
+        if k not in EDGE_RESERVED and k not in PROVENANCE
+    }
+    return Edge(
+        src,
+        str(attrs.get("kind", "")),
+        dst,
+        props,
+        created_at=attrs.get("created_at"),
+        updated_at=attrs.get("updated_at"),
+        updated_by=attrs.get("updated_by"),
+    )
+
+
+def to_subgraph(raw: RawGraph) -> Subgraph:
+    """The nodes and edges of a file kgraph wrote, as they were exported."""
+    nodes = {n.id: node_from_attrs(n.id, n.attrs) for n in raw.nodes}
+    edges = [edge_from_attrs(e.src, e.dst, e.attrs) for e in raw.edges]
+    return Subgraph(nodes=nodes, edges=edges)
+
+
+def is_field(name: str) -> bool:
+    return name in NODE_FIELDS or name in SYSTEM_FIELDS

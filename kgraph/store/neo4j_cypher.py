@@ -1,0 +1,238 @@
+"""The Cypher the Neo4j backend sends, as constants with ``$parameters`` only.
+
+Graph layout: every item is a ``(:Node)`` with a second label for its kind (``KIND_LABELS``,
+derived from ``model.NODE_KINDS``) and relationships typed by edge kind (``EDGE_RULES``).
+Node fields are native properties except ``props`` (a JSON string, lossless for any value
+the model allows); ``search``/``search_title`` hold the folded words for text search. The
+history is ``(:KgraphHistory)`` nodes, numbered from the counter on ``(:KgraphMeta)``.
+
+Labels and relationship types cannot be parameters in Cypher, so a few templates carry a
+``{label}`` or ``{rel}`` slot. They are filled only by ``with_label``/``with_rel``, which
+accept nothing but the model's allow-list, before any query string exists.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgraph.errors import ValidationError
+from kgraph.model import EDGE_KINDS, NODE_KINDS
+
+#: node kind -> its Neo4j label (``knowledge_question`` -> ``KnowledgeQuestion``)
+KIND_LABELS: dict[str, str] = {
+    kind: "".join(part.capitalize() for part in kind.split("_")) for kind in NODE_KINDS
+}
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# The allow-lists are code, but check them once so a typo can never become Cypher.
+assert all(_NAME.match(x) for x in [*KIND_LABELS.values(), *EDGE_KINDS])
+
+SEARCH_INDEX = "kgraph_node_search"
+
+SCHEMA: tuple[str, ...] = (
+    "CREATE CONSTRAINT kgraph_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX kgraph_node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)",
+    "CREATE INDEX kgraph_node_status IF NOT EXISTS FOR (n:Node) ON (n.status)",
+    f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:Node) ON EACH [n.search] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+    "CREATE CONSTRAINT kgraph_history_seq IF NOT EXISTS FOR (h:KgraphHistory) REQUIRE h.seq IS UNIQUE",
+    "CREATE INDEX kgraph_history_at IF NOT EXISTS FOR (h:KgraphHistory) ON (h.at)",
+    "CREATE INDEX kgraph_history_target IF NOT EXISTS FOR (h:KgraphHistory) ON (h.target)",
+    "CREATE INDEX kgraph_history_src IF NOT EXISTS FOR (h:KgraphHistory) ON (h.src)",
+    "CREATE INDEX kgraph_history_dst IF NOT EXISTS FOR (h:KgraphHistory) ON (h.dst)",
+    "CREATE CONSTRAINT kgraph_meta_key IF NOT EXISTS FOR (m:KgraphMeta) REQUIRE m.key IS UNIQUE",
+)
+AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+
+
+def with_label(template: str, kind: str) -> str:
+    """``template`` with its ``{label}`` slot filled for node ``kind`` (allow-list only)."""
+    if kind not in KIND_LABELS:
+        raise ValidationError(
+            f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}"
+        )
+    return template.replace("{label}", KIND_LABELS[kind])
+
+
+def with_rel(template: str, kind: str) -> str:
+    """``template`` with its ``{rel}`` slot filled for edge ``kind`` (allow-list only)."""
+    if kind not in EDGE_KINDS:
+        raise ValidationError(
+            f"unknown edge kind {kind!r}; expected one of {', '.join(EDGE_KINDS)}"
+        )
+    return template.replace("{rel}", kind)
+
+
+def _node_map(var: str) -> str:
+    fields = "id kind title text status tags source props version created_at updated_at updated_by"
+    return f"{var} {{" + ", ".join(f".{f}" for f in fields.split()) + "}"
+
+
+N = _node_map("n")
+M = _node_map("m")
+# An edge as a map; ``a``/``b`` are its ends and ``r`` the relationship.
+E = (
+    "{src: startNode(r).id, kind: type(r), dst: endNode(r).id, props: r.props, "
+    "created_at: r.created_at, updated_at: r.updated_at, updated_by: r.updated_by}"
+)
+
+# The planner sometimes prefers scanning the id index to seeking in it when a pattern
+# continues from the matched node; ``USING INDEX SEEK`` keeps those lookups O(1).
+
+# --- nodes -------------------------------------------------------------------------------
+
+GET_NODE = f"MATCH (n:Node {{id: $id}}) RETURN {N} AS n"
+# A property read on the right of SET makes Cypher take the write lock before reading, so
+# a version check made on this result cannot race another writer.
+LOCK_NODE = f"MATCH (n:Node {{id: $id}}) SET n.version = n.version RETURN {N} AS n"
+CREATE_NODES = "UNWIND $rows AS row CREATE (n:Node:{label}) SET n = row"
+UPDATE_NODE = "MATCH (n:Node {id: $id}) SET n += $row"
+DELETE_NODE = "MATCH (n:Node {id: $id}) DETACH DELETE n"
+KINDS_OF = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, n.kind AS kind"
+NODES_BY_ID = f"UNWIND $ids AS id MATCH (n:Node {{id: id}}) RETURN {N} AS n"
+LIST_NODES = (
+    "MATCH (n:Node) WHERE ($kinds IS NULL OR n.kind IN $kinds) "
+    "AND ($statuses IS NULL OR n.status IN $statuses) "
+    f"RETURN {N} AS n ORDER BY n.kind, n.id SKIP $offset LIMIT $limit"
+)
+
+# --- edges -------------------------------------------------------------------------------
+
+GET_EDGE = f"MATCH (a:Node {{id: $src}})-[r:{{rel}}]->(b:Node {{id: $dst}}) RETURN {E} AS e"
+LOCK_EDGE = (
+    "MATCH (a:Node {id: $src})-[r:{rel}]->(b:Node {id: $dst}) "
+    f"SET r.updated_at = r.updated_at RETURN {E} AS e"
+)
+CREATE_EDGES = (
+    "UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst}) "
+    "CREATE (a)-[r:{rel}]->(b) SET r = row.values"
+)
+UPDATE_EDGE = "MATCH (a:Node {id: $src})-[r:{rel}]->(b:Node {id: $dst}) SET r += $values"
+DELETE_EDGE = "MATCH (a:Node {id: $src})-[r:{rel}]->(b:Node {id: $dst}) DELETE r"
+# Which of the given (src, kind, dst) exist; both ends are bound, so Neo4j checks the
+# pair from its lower-degree end instead of walking a hub.
+EXISTING_EDGES = (
+    "UNWIND $rows AS row MATCH (a:Node {id: row.src})-[r]->(b:Node {id: row.dst}) "
+    "WHERE type(r) = row.kind RETURN a.id AS src, type(r) AS kind, b.id AS dst"
+)
+LIST_EDGES = (
+    "MATCH (:Node)-[r]->(:Node) WHERE $kinds IS NULL OR type(r) IN $kinds "
+    f"WITH {E} AS e ORDER BY e.src, e.kind, e.dst LIMIT $limit RETURN e"
+)
+EDGES_OF_NODE = (
+    "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) "
+    "MATCH (n)-[r]-(:Node) WHERE $kinds IS NULL OR type(r) IN $kinds "
+    f"WITH {E} AS e ORDER BY e.src, e.kind, e.dst LIMIT $limit RETURN e"
+)
+_AROUND = (
+    "MATCH (n:Node {id: $id}) USING INDEX SEEK n:Node(id) "
+    "MATCH (n)<pattern>(m:Node) WHERE $kinds IS NULL OR type(r) IN $kinds "
+    f"RETURN {E} AS e, {M} AS m ORDER BY e.src, e.kind, e.dst LIMIT $limit"
+)
+NEIGHBOURS = {
+    "out": _AROUND.replace("<pattern>", "-[r]->"),
+    "in": _AROUND.replace("<pattern>", "<-[r]-"),
+    "both": _AROUND.replace("<pattern>", "-[r]-"),
+}
+
+# --- neighbourhoods, paths, search, counts -------------------------------------------------
+
+FOCUS = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, COUNT { (n)--() } AS degree"
+# One breadth-first level in one round trip. Each frontier node (in the order given: low
+# degree first) contributes at most $take unseen neighbours, so a hub is never walked in
+# full; a neighbour belongs to the first frontier node that reaches it, low degree first.
+LEVEL = (
+    "UNWIND range(0, size($frontier) - 1) AS i "
+    "MATCH (f:Node {id: $frontier[i]}) "
+    "CALL (f) { "
+    "  MATCH (f)-[r]-(m:Node) "
+    "  WHERE ($edge_kinds IS NULL OR type(r) IN $edge_kinds) "
+    "    AND ($kinds IS NULL OR m.kind IN $kinds) "
+    "    AND ($statuses IS NULL OR m.status IN $statuses) "
+    "    AND $seen[m.id] IS NULL "
+    "  RETURN DISTINCT m LIMIT $take } "
+    "WITH m, min(i) AS first "
+    "WITH m, first, COUNT { (m)--() } AS degree "
+    "ORDER BY first, degree, m.id LIMIT $take "
+    "RETURN m.id AS id, degree"
+)
+# Edges among a selection: low-degree members are expanded (cheap), members with more
+# edges than the selection has nodes (hubs) are only probed pairwise. ``$member`` is a map
+# id -> true: a lookup the planner cannot turn into an index seek from the hub's side.
+EDGES_AMONG = (
+    "UNWIND $small AS x MATCH (a:Node {id: x}) USING INDEX SEEK a:Node(id) "
+    "MATCH (a)-[r]-(b:Node) WHERE $member[b.id] IS NOT NULL "
+    "AND ($edge_kinds IS NULL OR type(r) IN $edge_kinds) "
+    f"RETURN DISTINCT {E} AS e "
+    "UNION "
+    "UNWIND $big AS x MATCH (a:Node {id: x}) UNWIND $big AS y MATCH (b:Node {id: y}) "
+    "MATCH (a)-[r]->(b) WHERE $edge_kinds IS NULL OR type(r) IN $edge_kinds "
+    f"RETURN DISTINCT {E} AS e"
+)
+# Variable-length bounds cannot be parameters; ``{depth}`` is filled with a checked int.
+SHORTEST_PATH = (
+    "MATCH (a:Node {id: $src}) MATCH (b:Node {id: $dst}) "
+    "MATCH p = shortestPath((a)-[*..{depth}]-(b)) RETURN [x IN nodes(p) | x.id] AS ids"
+)
+# ``$words`` are the folded query words, each with a leading space: a word prefix.
+SEARCH = (
+    f"CALL db.index.fulltext.queryNodes('{SEARCH_INDEX}', $query) YIELD node AS n "
+    "WHERE ($kinds IS NULL OR n.kind IN $kinds) "
+    "AND all(w IN $words WHERE (' ' + n.search) CONTAINS w) "
+    "WITH n, size([w IN $words WHERE n.search_title CONTAINS w]) AS hits "
+    f"RETURN {N} AS n, hits ORDER BY hits DESC, n.id LIMIT $limit"
+)
+# Per-label and per-type counts come from Neo4j's count store, not a scan.
+COUNT_NODES = " UNION ALL ".join(
+    f"MATCH (n:{label}) RETURN '{kind}' AS kind, count(n) AS c"
+    for kind, label in KIND_LABELS.items()
+)
+COUNT_EDGES = " UNION ALL ".join(
+    f"MATCH ()-[r:{kind}]->() RETURN '{kind}' AS kind, count(r) AS c" for kind in EDGE_KINDS
+)
+
+# --- history -------------------------------------------------------------------------------
+
+# Numbers and writes a batch of history rows in one statement. The counter is bumped with
+# its own value on the right of SET, so the write lock is taken before it is read and two
+# writers can never get the same numbers. ``$bump`` is 1 for a transaction's first rows.
+RECORD = (
+    "MERGE (c:KgraphMeta {key: 'counter'}) ON CREATE SET c.seq = 0, c.tx = 0 "
+    "SET c.tx = c.tx + $bump, c.seq = c.seq + size($rows) "
+    "WITH c.tx AS tx, c.seq - size($rows) AS base "
+    "UNWIND range(0, size($rows) - 1) AS i "
+    "CREATE (h:KgraphHistory) SET h = $rows[i] "
+    "SET h.seq = base + i + 1, h.tx = coalesce($rows[i].tx, CASE $bump WHEN 1 THEN tx ELSE $tx END) "
+    "RETURN max(tx) AS tx"
+)
+# After copying history in, new transactions number on from the highest copied one.
+RAISE_TX = (
+    "MERGE (c:KgraphMeta {key: 'counter'}) ON CREATE SET c.seq = 0, c.tx = 0 "
+    "SET c.tx = CASE WHEN c.tx < $tx THEN $tx ELSE c.tx END"
+)
+_HISTORY_WHERE = (
+    "WHERE ($since IS NULL OR h.at >= $since) AND ($until IS NULL OR h.at < $until) "
+    "AND ($actor IS NULL OR h.actor = $actor) "
+)
+_HISTORY_RETURN = (
+    "RETURN h {.seq, .tx, .at, .actor, .op, .target, .before, .after} AS h "
+    "ORDER BY h.seq LIMIT $limit"
+)
+HISTORY = "MATCH (h:KgraphHistory) " + _HISTORY_WHERE + _HISTORY_RETURN
+# A node's history: its own entries and its edges', each found through an index.
+HISTORY_OF = (
+    "CALL () { MATCH (h:KgraphHistory {target: $target}) RETURN h "
+    "UNION MATCH (h:KgraphHistory {src: $target}) RETURN h "
+    "UNION MATCH (h:KgraphHistory {dst: $target}) RETURN h } "
+    "WITH h " + _HISTORY_WHERE + _HISTORY_RETURN
+)
+ANY_HISTORY = "MATCH (h:KgraphHistory) RETURN h.seq LIMIT 1"
+
+# --- maintenance ---------------------------------------------------------------------------
+
+# Everything kgraph wrote, and nothing else in the database, in batches so a big graph
+# does not need one huge transaction (run in an auto-commit transaction).
+WIPE = (
+    "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphMeta "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
+WIPE_IN_TX = "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphMeta DETACH DELETE n"

@@ -1,0 +1,158 @@
+"""The steering group's handover report in Markdown, HTML and XLSX."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from importers import seed
+from kgraph.cli import cli
+from kgraph.export.report import collect, handover_report
+from kgraph.model import Edge, Node
+from kgraph.paths import seed_folder
+from kgraph.store.base import GraphStore
+
+EVIL = "<script>alert('x')</script> | =cmd"
+
+
+@pytest.fixture
+def handover(store: GraphStore) -> GraphStore:
+    nodes = [
+        Node("lp:dmi", "landing_place", "DMI-ecosysteem"),
+        Node("lp:slim", "landing_place", "Slimme verstedelijking"),
+        Node("lp:aic", "landing_place", "AI Compass"),
+        Node("cop:lm", "cop", "Lokaal meten"),
+        Node("cop:eth", "cop", "Ethiek"),
+        Node("cq:a", "complex_question", "Hoe borgen we meetnetten?"),
+        Node("cq:b", "complex_question", EVIL),
+        Node("cq:c", "complex_question", "Hoe verder zonder landingsplaats?"),
+        Node("kq:1", "knowledge_question", "Hoe meet je geluid?"),
+        Node("showcase:d", "showcase", "Deventer (De Kien)"),
+    ]
+    edges = [
+        Edge("lp:slim", "PART_OF", "lp:dmi"),
+        Edge(
+            "cq:a",
+            "LANDS_IN",
+            "lp:slim",
+            {
+                "status": "accepted",
+                "decided_on": "2024-03-12",
+                "decided_by": "Stuurgroep",
+                "note": "Belegd bij DMI",
+            },
+        ),
+        Edge(
+            "cq:a",
+            "LANDS_IN",
+            "lp:aic",
+            {"status": "declined", "decided_on": "2024-02-01", "decided_by": "AI Compass"},
+        ),
+        Edge("cq:b", "LANDS_IN", "lp:aic", {"status": "in_discussion", "note": EVIL}),
+        Edge("cop:lm", "LANDS_IN", "lp:dmi", {"status": "proposed"}),
+        Edge("kq:1", "RAISED_IN", "cop:lm"),
+        Edge("kq:1", "FEEDS", "cq:a"),
+        Edge("cq:c", "RAISED_IN", "cop:lm"),
+    ]
+    store.bulk_load(nodes, edges)
+    return store
+
+
+def test_summary_counts_each_item_once_under_its_furthest_status(handover: GraphStore) -> None:
+    data = collect(handover)
+    assert data.summary["complex_question"] == {
+        "accepted": 1,
+        "in_discussion": 1,
+        "proposed": 0,
+        "declined": 0,
+        "not_landed": 1,
+        "total": 3,
+    }
+    assert data.summary["cop"]["proposed"] == 1 and data.summary["cop"]["not_landed"] == 1
+    assert data.summary["showcase"]["not_landed"] == 1
+    assert [n.id for n in data.unlanded] == ["cq:c", "cop:eth", "showcase:d"]
+
+
+def test_sections_per_landing_place_and_cop(handover: GraphStore) -> None:
+    data = collect(handover)
+    places = {s.node.id: s for s in data.places}
+    assert places["lp:slim"].parent is not None and places["lp:slim"].parent.id == "lp:dmi"
+    row = places["lp:slim"].rows[0]
+    assert (row.item.id, row.status, row.decided_on, row.decided_by, row.note) == (
+        "cq:a",
+        "accepted",
+        "2024-03-12",
+        "Stuurgroep",
+        "Belegd bij DMI",
+    )
+    assert [r.status for r in places["lp:aic"].rows] == ["in_discussion", "declined"]
+    cop = next(s for s in data.cops if s.node.id == "cop:lm")
+    # the CoP's own handover, cq:a through its knowledge question (two places), cq:c raised in it
+    assert sorted((r.item.id, r.place.id if r.place else None) for r in cop.rows) == [
+        ("cop:lm", "lp:dmi"),
+        ("cq:a", "lp:aic"),
+        ("cq:a", "lp:slim"),
+        ("cq:c", None),
+    ]
+
+
+def test_markdown(handover: GraphStore) -> None:
+    text = handover_report(handover, "md").decode("utf-8")
+    assert text.startswith("# Overdrachtsrapportage\n\n## Samenvatting")
+    assert "| Complexe vraag | 1 | 1 | 0 | 0 | 1 | 3 |" in text
+    assert "### Slimme verstedelijking (onderdeel van DMI-ecosysteem)" in text
+    assert (
+        "| Hoe borgen we meetnetten? | Complexe vraag | Slimme verstedelijking | belegd | 2024-03-12 | Stuurgroep | Belegd bij DMI |"
+        in text
+    )
+    assert "<script>" not in text and "\\| =cmd" in text
+    assert "## Nog niet geland" in text and "- Ethiek (Community of practice)" in text
+    english = handover_report(handover, "md", lang="en").decode("utf-8")
+    assert english.startswith("# Handover report") and "| accepted |" in english
+
+
+def test_html_escapes_user_text(handover: GraphStore) -> None:
+    page = handover_report(handover, "html").decode("utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "http://" not in page and "https://" not in page
+    assert (
+        page.index("Samenvatting")
+        < page.index("Per landingsplaats")
+        < page.index("Nog niet geland")
+    )
+
+
+def test_xlsx(handover: GraphStore) -> None:
+    book = load_workbook(io.BytesIO(handover_report(handover, "xlsx")))
+    assert book.sheetnames == ["Samenvatting", "Per landingsplaats", "CoP", "Nog niet geland"]
+    summary = [[c.value for c in row] for row in book["Samenvatting"].iter_rows()]
+    assert summary[1] == ["Complexe vraag", 1, 1, 0, 0, 1, 3]
+    values = [
+        c.value
+        for row in book["Per landingsplaats"].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert EVIL in values  # text that does not start like a formula is left as it is
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
+
+
+def test_real_citydeal_report_and_cli(tmp_path: Path) -> None:
+    db = str(tmp_path / "cd.db")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", db, "seed"]).exit_code == 0
+    for suffix in ("md", "html", "xlsx"):
+        out = tmp_path / f"handover.{suffix}"
+        result = runner.invoke(cli, ["--store", db, "report", "handover", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 500
+    text = (tmp_path / "handover.md").read_text(encoding="utf-8")
+    batch = seed.read(seed_folder())
+    for place in (n for n in batch.nodes if n.kind == "landing_place"):
+        assert f"### {place.title}" in text.replace("\\", "")
+    bad = runner.invoke(cli, ["--store", db, "report", "handover", str(tmp_path / "x.pdf")])
+    assert bad.exit_code == 2 and ".md, .html or .xlsx" in bad.output
