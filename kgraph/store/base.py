@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from kgraph.errors import StoreError
 from kgraph.model import Edge, Node
 
 DEFAULT_CAP = 300
@@ -303,6 +304,13 @@ class GraphStore(abc.ABC):
         """The whole graph as one subgraph; for analysis, export and copy, not hot paths."""
         nodes = {n.id: n for n in self.nodes()}
         return Subgraph(nodes=nodes, edges=self.edges())
+
+    def wipe(self) -> None:
+        """Delete every node, edge and history entry (``copy --replace``, tests).
+
+        Inside ``transaction()`` it joins the transaction, so a failed copy keeps the old data.
+        """
+        raise StoreError(f"the {self.backend or type(self).__name__} backend cannot be wiped")
 
     def is_empty(self) -> bool:
         counts = self.counts()
