@@ -1,0 +1,43 @@
+"""The kgraph dashboard: ``streamlit run app.py``. This file only routes; pages live in
+``kgraph/ui/pages/``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kgraph.ui import i18n, state
+
+# No page icons: Streamlit turns a ":material/...:" icon into a favicon fetched from
+# fonts.gstatic.com, and the dashboard must work offline.
+st.set_page_config(page_title="kgraph", layout="wide")
+
+PAGES = (
+    ("kgraph/ui/pages/overview.py", "page_overview", "overzicht"),
+    ("kgraph/ui/pages/explore.py", "page_explore", "verkennen"),
+    ("kgraph/ui/pages/questions.py", "page_questions", "vragen"),
+    ("kgraph/ui/pages/handover.py", "page_handover", "overdracht"),
+    ("kgraph/ui/pages/export.py", "page_export", "export"),
+    ("kgraph/ui/pages/import_.py", "page_import", "importeren"),
+    ("kgraph/ui/pages/history.py", "page_history", "geschiedenis"),
+)
+
+state.keep_widget_state()
+
+with st.sidebar:
+    st.radio(
+        i18n.t("language"),
+        options=list(i18n.LANGUAGES),
+        format_func=lambda code: i18n.LANGUAGES[code],
+        key="lang",
+        horizontal=True,
+    )
+    st.text_input(i18n.t("your_name"), key="actor", help=i18n.t("your_name_help"))
+    if not state.actor():
+        st.caption(i18n.t("name_needed"))
+    st.caption(i18n.t("store_at", location=state.location()))
+
+pages = [
+    st.Page(path, title=i18n.t(label), url_path=url, default=i == 0)
+    for i, (path, label, url) in enumerate(PAGES)
+]
+st.navigation(pages).run()

@@ -1,0 +1,149 @@
+"""Export: pick a subgraph (the view handed over by Verkennen, focus + depth + filters, or
+everything) and download it in every format the export module offers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from kgraph.export.select import EXPORT_CAP, select
+from kgraph.model import NODE_KINDS, QUESTION_STATUSES, Node
+from kgraph.store.base import Subgraph
+from kgraph.ui import i18n, state, widgets
+from kgraph.ui.i18n import t
+
+SOURCE = "keep_export_source"
+FOCUS = "keep_export_focus"
+DEPTH = "keep_export_depth"
+KINDS = "keep_export_kinds"
+STATUSES = "keep_export_statuses"
+CAP = "keep_export_cap"
+PREVIEW_ROWS = 50
+
+
+def _from_view() -> Subgraph | None:
+    view = st.session_state.get("export_view")
+    if not view:
+        return None
+    return state.store().subgraph(view["ids"])
+
+
+def _from_focus() -> Subgraph | None:
+    store = state.store()
+    text = st.text_input(t("search"), key="export_search", placeholder=t("search_hint"))
+    hits: list[Node] = store.search(text, limit=50) if text.strip() else []
+    picked = list(st.session_state.get(FOCUS, []))
+    labels = state.titles(picked)
+    labels.update({n.id: widgets.node_label(n) for n in hits})
+    st.multiselect(
+        t("focus_nodes"),
+        options=list(labels),
+        format_func=lambda i: labels.get(i, i),
+        key=FOCUS,
+        help=t("export_focus_help"),
+    )
+    c1, c2, c3, c4 = st.columns(4)
+    c1.slider(t("depth"), 0, 3, key=DEPTH)
+    c2.multiselect(
+        t("filter_kinds"),
+        list(NODE_KINDS),
+        format_func=i18n.kind_label,
+        key=KINDS,
+        placeholder=t("all"),
+    )
+    c3.multiselect(
+        t("filter_qstatus"),
+        list(QUESTION_STATUSES),
+        format_func=i18n.status_label,
+        key=STATUSES,
+        placeholder=t("all"),
+    )
+    c4.number_input(t("max_nodes"), min_value=1, max_value=EXPORT_CAP, step=100, key=CAP)
+    focus = [i for i in st.session_state.get(FOCUS, []) if store.get_node(i)]
+    if not focus:
+        return None
+    return select(
+        store,
+        focus=focus,
+        depth=int(st.session_state.get(DEPTH, 1)),
+        kinds=st.session_state.get(KINDS) or None,
+        statuses=st.session_state.get(STATUSES) or None,
+        cap=int(st.session_state.get(CAP, EXPORT_CAP)),
+    )
+
+
+def _downloads(sub: Subgraph) -> None:
+    from kgraph.export import FORMATS, export_bytes
+
+    st.subheader(t("download_title"))
+    stamp = date.today().isoformat()
+    names = list(FORMATS)
+    per_row = 4
+    for start in range(0, len(names), per_row):
+        cols = st.columns(per_row)
+        for col, name in zip(cols, names[start : start + per_row], strict=False):
+            fmt = FORMATS[name]
+            col.download_button(
+                t("download_as", fmt=name),
+                data=lambda name=name: export_bytes(sub, name),  # type: ignore[misc]
+                file_name=f"kgraph-{stamp}{fmt.extension}",
+                help=fmt.description,
+                mime=fmt.mime,
+                key=f"export_{name}",
+                on_click="ignore",
+                icon=":material/download:",
+                width="stretch",
+            )
+
+
+def render() -> None:
+    st.title(t("page_export"))
+    st.caption(t("export_intro"))
+    has_view = bool(st.session_state.get("export_view"))
+    options = (["view"] if has_view else []) + ["focus", "all"]
+    if st.session_state.get(SOURCE) not in options:
+        st.session_state[SOURCE] = options[0]
+    st.session_state.setdefault(DEPTH, 1)
+    st.session_state.setdefault(CAP, 1000)
+    source = st.radio(
+        t("export_source"),
+        options,
+        format_func=lambda s: t(f"export_src_{s}"),
+        key=SOURCE,
+        horizontal=True,
+    )
+    if source == "view":
+        sub = _from_view()
+    elif source == "focus":
+        sub = _from_focus()
+    else:
+        counts = state.counts()
+        st.caption(
+            t("export_all_size", nodes=sum(counts.nodes.values()), edges=sum(counts.edges.values()))
+        )
+        sub = state.everything()
+    if sub is None or not sub.nodes:
+        st.info(t("export_nothing"))
+        return
+    if sub.truncated:
+        st.warning(t("export_truncated", cap=sub.cap), icon=":material/warning:")
+    st.markdown(t("export_size", nodes=len(sub.nodes), edges=len(sub.edges)))
+    preview = sorted(sub.nodes.values(), key=lambda n: (n.kind, n.title.casefold()))
+    with st.expander(t("preview")):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {t("col_title"): n.title, t("col_kind"): i18n.kind_label(n.kind), "id": n.id}
+                    for n in preview[:PREVIEW_ROWS]
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    _downloads(sub)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,416 @@
+"""Vragen: the knowledge and complex questions as a table; edit, add, link and delete.
+
+An edit is saved with the version the form was filled from, so when someone else saved the
+question in between the store refuses ("changed by X at T") and the page offers a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kgraph.errors import ConflictError, KGraphError, ValidationError
+from kgraph.model import QUESTION_KINDS, QUESTION_STATUSES, Edge, Node, fold, make_id, parse_tags
+from kgraph.ui import i18n, state, widgets
+from kgraph.ui.i18n import t
+
+KINDS = ("knowledge_question", "complex_question")
+SORTS = ("title", "status", "kind", "updated")
+
+F_SEARCH = "keep_questions_search"
+F_KINDS = "keep_questions_kinds"
+F_STATUS = "keep_questions_status"
+F_AREA = "keep_questions_area"
+F_SORT = "keep_questions_sort"
+F_DESC = "keep_questions_desc"
+EDITING = "keep_questions_editing"
+CONFIRM = "questions_confirm_delete"
+FLASH = "questions_flash"
+PENDING = "questions_pending_edit"
+FIELDS = ("status", "owner", "tags", "text")
+
+
+def _key(field: str, node_id: str) -> str:
+    return f"q_{field}_{node_id}"
+
+
+def _version_key(node_id: str) -> str:
+    return f"q_version_{node_id}"
+
+
+def raised_in(edges: Sequence[Edge]) -> dict[str, list[str]]:
+    """Question id -> ids of the CoP's and themes it was raised in."""
+    out: dict[str, list[str]] = {}
+    for e in edges:
+        out.setdefault(e.src, []).append(e.dst)
+    return out
+
+
+def filter_questions(
+    questions: Sequence[Node],
+    *,
+    text: str,
+    kinds: Sequence[str],
+    statuses: Sequence[str],
+    areas: Sequence[str],
+    raised: Mapping[str, Sequence[str]],
+) -> list[Node]:
+    """The questions matching every given filter (an empty filter matches all)."""
+    words = fold(text).split()
+    out = []
+    for q in questions:
+        if kinds and q.kind not in kinds:
+            continue
+        if statuses and q.status not in statuses:
+            continue
+        if areas and not set(areas) & set(raised.get(q.id, ())):
+            continue
+        if words:
+            hay = fold(" ".join([q.title, q.text, " ".join(q.tags), str(q.props.get("owner", ""))]))
+            if not all(w in hay for w in words):
+                continue
+        out.append(q)
+    return out
+
+
+def sort_questions(questions: list[Node], how: str, descending: bool) -> list[Node]:
+    keys: dict[str, Any] = {
+        "title": lambda q: fold(q.title),
+        "status": lambda q: (
+            QUESTION_STATUSES.index(q.status) if q.status in QUESTION_STATUSES else 9
+        ),
+        "kind": lambda q: (q.kind, fold(q.title)),
+        "updated": lambda q: q.updated_at or "",
+    }
+    return sorted(questions, key=keys[how], reverse=descending)
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def _filters(areas: Mapping[str, str]) -> None:
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
+    c1.text_input(t("search"), key=F_SEARCH, placeholder=t("search_questions_hint"))
+    c2.multiselect(
+        t("filter_kind"),
+        list(KINDS),
+        format_func=i18n.kind_label,
+        key=F_KINDS,
+        placeholder=t("all"),
+    )
+    c3.multiselect(
+        t("filter_qstatus"),
+        list(QUESTION_STATUSES),
+        format_func=i18n.status_label,
+        key=F_STATUS,
+        placeholder=t("all"),
+    )
+    c4.multiselect(
+        t("filter_area"),
+        list(areas),
+        format_func=lambda i: areas.get(i, i),
+        key=F_AREA,
+        placeholder=t("all"),
+    )
+    s1, s2, _ = st.columns([2, 2, 6])
+    s1.selectbox(t("sort_by"), SORTS, format_func=lambda s: t(f"sort_{s}"), key=F_SORT)
+    s2.toggle(t("descending"), key=F_DESC)
+
+
+def _table(
+    rows: Sequence[Node], raised: Mapping[str, Sequence[str]], areas: Mapping[str, str]
+) -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                t("col_title"): q.title,
+                t("col_kind"): i18n.kind_label(q.kind),
+                t("field_status"): i18n.status_label(q.status),
+                t("field_owner"): str(q.props.get("owner", "") or ""),
+                t("field_tags"): ", ".join(q.tags),
+                t("col_raised_in"): ", ".join(areas.get(a, a) for a in raised.get(q.id, ())),
+                t("field_updated"): widgets.short_time(q.updated_at),
+                t("col_who"): q.updated_by or "",
+            }
+            for q in rows
+        ],
+        columns=[
+            t("col_title"),
+            t("col_kind"),
+            t("field_status"),
+            t("field_owner"),
+            t("field_tags"),
+            t("col_raised_in"),
+            t("field_updated"),
+            t("col_who"),
+        ],
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * max(1, len(rows))),
+        column_config={
+            t("col_title"): st.column_config.TextColumn(width="large"),
+            t("col_raised_in"): st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+def _load_form(node: Node) -> None:
+    """Fill the form's fields from ``node`` and remember the version they came from."""
+    st.session_state[_key("status", node.id)] = node.status or "open"
+    st.session_state[_key("owner", node.id)] = str(node.props.get("owner", "") or "")
+    st.session_state[_key("tags", node.id)] = ", ".join(node.tags)
+    st.session_state[_key("text", node.id)] = node.text
+    st.session_state[_version_key(node.id)] = node.version
+
+
+def _reload(node_id: str) -> None:
+    for field in FIELDS:
+        st.session_state.pop(_key(field, node_id), None)
+    st.session_state.pop(_version_key(node_id), None)
+
+
+def _editor(node: Node) -> None:
+    # Streamlit drops a form's values when another page was open: fill them again then.
+    if _version_key(node.id) not in st.session_state or any(
+        _key(f, node.id) not in st.session_state for f in FIELDS
+    ):
+        _load_form(node)
+    with st.form(f"q_form_{node.id}"):
+        st.selectbox(
+            t("field_status"),
+            list(QUESTION_STATUSES),
+            format_func=i18n.status_label,
+            key=_key("status", node.id),
+        )
+        st.text_input(t("field_owner"), key=_key("owner", node.id))
+        st.text_input(t("field_tags"), key=_key("tags", node.id), help=t("tags_help"))
+        st.text_area(t("field_text"), key=_key("text", node.id), height=120)
+        saved = st.form_submit_button(
+            t("save"), type="primary", disabled=not state.actor(), icon=":material/save:"
+        )
+    if saved:
+        changes = {
+            "status": st.session_state[_key("status", node.id)],
+            "owner": st.session_state[_key("owner", node.id)].strip() or None,
+            "tags": list(parse_tags(st.session_state[_key("tags", node.id)])),
+            "text": st.session_state[_key("text", node.id)],
+        }
+        try:
+            with state.edit() as store:
+                new = store.update_node(
+                    node.id, changes, expected_version=st.session_state[_version_key(node.id)]
+                )
+        except ConflictError as exc:
+            widgets.show_error(exc)
+            st.button(t("reload"), on_click=_reload, args=(node.id,), key=f"q_reload_{node.id}")
+            return
+        except KGraphError as exc:
+            widgets.show_error(exc)
+            return
+        st.session_state[_version_key(node.id)] = new.version
+        st.session_state[FLASH] = t(
+            "saved", title=widgets.md(new.title), who=widgets.md(state.actor())
+        )
+        st.rerun()
+
+
+def _delete(node: Node) -> None:
+    if st.session_state.get(CONFIRM) != node.id:
+        st.button(
+            t("delete"),
+            key=f"q_delete_{node.id}",
+            icon=":material/delete:",
+            disabled=not state.actor(),
+            on_click=lambda: st.session_state.__setitem__(CONFIRM, node.id),
+        )
+        return
+    links = len(state.store().edges(node_id=node.id))
+    st.warning(
+        t("delete_confirm", title=widgets.md(node.title), links=links), icon=":material/warning:"
+    )
+    c1, c2 = st.columns(2)
+    if c1.button(t("delete_yes"), key=f"q_delete_yes_{node.id}", type="primary"):
+        try:
+            with state.edit() as store:
+                store.delete_node(node.id)
+        except KGraphError as exc:
+            widgets.show_error(exc)
+            return
+        st.session_state.pop(CONFIRM, None)
+        _reload(node.id)
+        st.session_state[FLASH] = t(
+            "deleted", title=widgets.md(node.title), who=widgets.md(state.actor())
+        )
+        st.rerun()
+    c2.button(
+        t("cancel"),
+        key=f"q_delete_no_{node.id}",
+        on_click=lambda: st.session_state.pop(CONFIRM, None),
+    )
+
+
+def _edit_section(rows: Sequence[Node]) -> None:
+    st.subheader(t("edit_question"))
+    if not rows:
+        st.caption(t("no_questions"))
+        return
+    labels = {q.id: widgets.node_label(q) for q in rows}
+    pending = st.session_state.pop(PENDING, None)
+    if pending in labels:
+        st.session_state[EDITING] = pending
+    if st.session_state.get(EDITING) not in labels:
+        st.session_state[EDITING] = rows[0].id
+    node_id = st.selectbox(t("question"), list(labels), format_func=labels.__getitem__, key=EDITING)
+    node = state.store().get_node(node_id)
+    if node is None:
+        st.info(t("node_gone"))
+        return
+    stored_version = st.session_state.get(_version_key(node.id))
+    if stored_version is not None and stored_version != node.version:
+        st.info(
+            t(
+                "changed_since",
+                who=widgets.md(node.updated_by or "?"),
+                at=widgets.short_time(node.updated_at),
+            )
+        )
+    _editor(node)
+    _delete(node)
+
+
+def _add_section(areas: Mapping[str, str]) -> None:
+    with st.expander(t("add_question"), icon=":material/add:"):
+        complex_qs = {n.id: n.title for n in state.nodes(("complex_question",))}
+        with st.form("q_add", clear_on_submit=False):
+            kind = st.selectbox(
+                t("col_kind"), list(KINDS), format_func=i18n.kind_label, key="q_add_kind"
+            )
+            title = st.text_input(t("col_title"), key="q_add_title")
+            text = st.text_area(t("field_text"), key="q_add_text", height=100)
+            c1, c2 = st.columns(2)
+            status = c1.selectbox(
+                t("field_status"),
+                list(QUESTION_STATUSES),
+                format_func=i18n.status_label,
+                key="q_add_status",
+            )
+            owner = c2.text_input(t("field_owner"), key="q_add_owner")
+            tags = st.text_input(t("field_tags"), key="q_add_tags", help=t("tags_help"))
+            raised = st.multiselect(
+                t("link_area"),
+                list(areas),
+                format_func=lambda i: areas.get(i, i),
+                key="q_add_areas",
+            )
+            feeds = st.multiselect(
+                t("link_complex"),
+                list(complex_qs),
+                format_func=lambda i: complex_qs.get(i, i),
+                key="q_add_feeds",
+                help=t("link_complex_help"),
+            )
+            added = st.form_submit_button(
+                t("add"), disabled=not state.actor(), icon=":material/add:"
+            )
+        if added:
+            try:
+                node = add_question(
+                    kind=kind,
+                    title=title,
+                    text=text,
+                    status=status,
+                    owner=owner,
+                    tags=tags,
+                    areas=raised,
+                    feeds=feeds,
+                )
+            except KGraphError as exc:
+                widgets.show_error(exc)
+                return
+            st.session_state[PENDING] = node.id
+            st.session_state[FLASH] = t(
+                "added", title=widgets.md(node.title), who=widgets.md(state.actor())
+            )
+            st.rerun()
+
+
+def add_question(
+    *,
+    kind: str,
+    title: str,
+    text: str,
+    status: str,
+    owner: str,
+    tags: str,
+    areas: Sequence[str],
+    feeds: Sequence[str],
+) -> Node:
+    """Add a question and its links in one transaction (all or nothing)."""
+    if kind not in QUESTION_KINDS:
+        raise ValidationError(f"unknown question kind {kind!r}")
+    if not title.strip():
+        raise ValidationError(t("title_needed"))
+    if feeds and kind != "knowledge_question":
+        raise ValidationError(t("feeds_only_kq"))
+    props = {"owner": owner.strip()} if owner.strip() else {}
+    node = Node(
+        id=make_id(kind, title),
+        kind=kind,
+        title=title.strip(),
+        text=text,
+        status=status,
+        tags=parse_tags(tags),
+        props=props,
+    )
+    with state.edit() as store:
+        stored = store.add_node(node)
+        for area in areas:
+            store.add_edge(Edge(stored.id, "RAISED_IN", area))
+        for cq in feeds:
+            store.add_edge(Edge(stored.id, "FEEDS", cq))
+    return stored
+
+
+def render() -> None:
+    st.title(t("page_questions"))
+    if not state.actor():
+        st.info(t("name_needed"), icon=":material/person:")
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(flash, icon=":material/check:")
+    st.session_state.setdefault(F_SORT, "title")
+    areas = {n.id: n.title for n in state.nodes(("cop", "theme"))}
+    _filters(areas)
+    questions = state.nodes(KINDS)
+    raised = raised_in(state.edges(("RAISED_IN",)))
+    rows = filter_questions(
+        questions,
+        text=st.session_state.get(F_SEARCH, ""),
+        kinds=st.session_state.get(F_KINDS) or [],
+        statuses=st.session_state.get(F_STATUS) or [],
+        areas=st.session_state.get(F_AREA) or [],
+        raised=raised,
+    )
+    rows = sort_questions(
+        rows, st.session_state.get(F_SORT, "title"), bool(st.session_state.get(F_DESC))
+    )
+    st.caption(t("n_of_m", n=len(rows), m=len(questions)))
+    _table(rows, raised, areas)
+    left, right = st.columns([3, 2])
+    with left:
+        _edit_section(rows)
+    with right:
+        _add_section(areas)
+
+
+if __name__ == "__main__":
+    render()

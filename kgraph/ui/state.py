@@ -1,0 +1,203 @@
+"""The store behind the dashboard, created once per location and shared by all sessions.
+
+The embedded store is safe to share between Streamlit's script threads (one connection
+behind a re-entrant lock). Reads that pages repeat on every rerun are cached with
+``st.cache_data`` keyed on the store's *generation*: a counter every edit made through
+``edit()`` bumps, so an edit is visible at once in every session. Changes made by another
+process (the CLI, a second dashboard) show up when the short time-to-live runs out.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from kgraph.model import Edge, Node
+from kgraph.store import default_location, open_store
+from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
+
+if TYPE_CHECKING:
+    from kgraph.analysis.handover import HandoverCoverage
+
+#: how long a cached read may lag behind changes made by *another* process
+CACHE_TTL_S = 15
+#: the most nodes the network view draws
+DRAW_CAP = DEFAULT_CAP
+
+
+@dataclass
+class StoreHandle:
+    """One open store and the generation counter its cached reads are keyed on."""
+
+    store: GraphStore
+    generation: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def bump(self) -> None:
+        with self._lock:
+            self.generation += 1
+
+
+def _seed_if_empty(store: GraphStore) -> None:
+    """A brand-new store starts with the City Deal graph (as ``kgraph seed`` does)."""
+    from kgraph.paths import seed_folder
+
+    folder = seed_folder()
+    if not folder.is_dir() or not store.is_empty():
+        return
+    from importers import apply_batch
+    from importers import seed as seed_importer
+
+    apply_batch(store, seed_importer.read(folder))
+
+
+@st.cache_resource(show_spinner=False)
+def _open(location: str) -> StoreHandle:
+    store = open_store(location, actor="dashboard")
+    _seed_if_empty(store)
+    return StoreHandle(store)
+
+
+def location() -> str:
+    """Where the dashboard's store lives: ``KGRAPH_STORE`` or the default location."""
+    return default_location()
+
+
+def handle() -> StoreHandle:
+    return _open(location())
+
+
+def store() -> GraphStore:
+    """The shared store (for reads that are not worth caching)."""
+    return handle().store
+
+
+def generation() -> int:
+    return handle().generation
+
+
+def actor() -> str:
+    """The person named in the sidebar (empty when nobody is named yet)."""
+    return str(st.session_state.get("actor", "") or "").strip()
+
+
+@contextmanager
+def edit() -> Iterator[GraphStore]:
+    """One store transaction in the sidebar person's name; cached reads refresh after it."""
+    h = handle()
+    try:
+        with h.store.transaction(actor=actor() or None):
+            yield h.store
+    finally:
+        h.bump()
+
+
+# --- cached reads -------------------------------------------------------------------------
+# The underscore keeps Streamlit from hashing the store; location and generation are the key.
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _nodes(_store: GraphStore, loc: str, gen: int, kinds: tuple[str, ...]) -> list[Node]:
+    return _store.nodes(list(kinds) or None)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _edges(_store: GraphStore, loc: str, gen: int, kinds: tuple[str, ...]) -> list[Edge]:
+    return _store.edges(list(kinds) or None)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=16, show_spinner=False)
+def _counts(_store: GraphStore, loc: str, gen: int) -> Counts:
+    return _store.counts()
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _neighbourhood(
+    _store: GraphStore,
+    loc: str,
+    gen: int,
+    focus: tuple[str, ...],
+    depth: int,
+    kinds: tuple[str, ...],
+    cap: int,
+) -> Subgraph:
+    return _store.neighbourhood(list(focus), depth, kinds=list(kinds) or None, cap=cap)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=8, show_spinner=False)
+def _coverage(_store: GraphStore, loc: str, gen: int) -> HandoverCoverage:
+    from kgraph.analysis.handover import handover_coverage as compute
+
+    return compute(_store)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _everything(_store: GraphStore, loc: str, gen: int) -> Subgraph:
+    return _store.export_all()
+
+
+def handover_coverage() -> HandoverCoverage:
+    """``kgraph.analysis.handover.handover_coverage`` of the store, cached."""
+    h = handle()
+    return _coverage(h.store, location(), h.generation)
+
+
+def everything() -> Subgraph:
+    """The whole graph (for the export page), cached."""
+    h = handle()
+    return _everything(h.store, location(), h.generation)
+
+
+def nodes(kinds: Sequence[str] = ()) -> list[Node]:
+    """Nodes of the given kinds (all when empty), ordered by kind and id."""
+    h = handle()
+    return _nodes(h.store, location(), h.generation, tuple(kinds))
+
+
+def edges(kinds: Sequence[str] = ()) -> list[Edge]:
+    """Edges of the given kinds (all when empty)."""
+    h = handle()
+    return _edges(h.store, location(), h.generation, tuple(kinds))
+
+
+def counts() -> Counts:
+    h = handle()
+    return _counts(h.store, location(), h.generation)
+
+
+def neighbourhood(
+    focus: Sequence[str], depth: int, kinds: Sequence[str] = (), cap: int = DRAW_CAP
+) -> Subgraph:
+    """The capped neighbourhood of ``focus`` (see ``GraphStore.neighbourhood``)."""
+    h = handle()
+    return _neighbourhood(
+        h.store, location(), h.generation, tuple(focus), depth, tuple(sorted(kinds)), cap
+    )
+
+
+def titles(ids: Sequence[str]) -> dict[str, str]:
+    """Titles of the given node ids (an id that no longer exists maps to itself)."""
+    s = store()
+    out: dict[str, str] = {}
+    for node_id in ids:
+        node = s.get_node(node_id)
+        out[node_id] = node.title if node is not None else node_id
+    return out
+
+
+#: widget keys starting with this keep their values while another page is open
+#: (never used for buttons or uploads, whose values cannot be set)
+KEEP = "keep_"
+
+
+def keep_widget_state() -> None:
+    """Streamlit forgets a widget's value when a run does not draw it (another page is
+    open); writing the value back at the start of every run keeps it."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(KEEP):
+            st.session_state[key] = st.session_state[key]

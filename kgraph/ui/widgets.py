@@ -1,0 +1,131 @@
+"""Small pieces several pages share: labels for nodes and changes, colours, node pickers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from kgraph.errors import KGraphError
+from kgraph.export.style import HANDOVER_COLOURS
+from kgraph.model import Node
+from kgraph.store.base import Change
+from kgraph.ui import i18n
+from kgraph.ui.i18n import t
+
+#: handover status colours: the exports' palette, plus one for "no landing place at all"
+STATUS_COLOURS: dict[str, str] = {**HANDOVER_COLOURS, "none": "#882255"}
+
+#: fields of a node that are shown separately from its other properties
+_SHOWN_FIELDS = ("id", "kind", "title", "text", "status", "tags", "source")
+
+
+def node_label(node: Node) -> str:
+    """``Title (Kind)`` as shown in pickers."""
+    return f"{node.title} ({i18n.kind_label(node.kind)})"
+
+
+def short_time(iso: str | None) -> str:
+    """An ISO timestamp as ``2024-03-01 10:15`` (UTC), or an empty string."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def target_label(target: str, names: Mapping[str, str]) -> str:
+    """A history target (node id or ``src|KIND|dst``) in words."""
+    if "|" in target:
+        src, kind, dst = target.split("|", 2)
+        return f"{names.get(src, src)} → {i18n.edge_label(kind)} → {names.get(dst, dst)}"
+    return names.get(target, target)
+
+
+def changed_fields(change: Change) -> dict[str, tuple[Any, Any]]:
+    """The keys whose value differs between before and after (store bookkeeping left out)."""
+    before = dict(change.before or {})
+    after = dict(change.after or {})
+    skip = {"created_at", "updated_at", "updated_by", "version"}
+    out: dict[str, tuple[Any, Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        if key in skip:
+            continue
+        if before.get(key) != after.get(key):
+            out[key] = (before.get(key), after.get(key))
+    return out
+
+
+def describe_change(change: Change) -> str:
+    """``status: open → in_progress; owner: – → Ada`` for an update, empty otherwise."""
+    if change.op.startswith("update"):
+        parts = [
+            f"{key}: {_short(old)} → {_short(new)}"
+            for key, (old, new) in changed_fields(change).items()
+        ]
+        return "; ".join(parts)
+    return ""
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def change_summary(changes: Sequence[Change], names: Mapping[str, str]) -> str:
+    """One transaction in words: its first change, and how many more there were."""
+    first = changes[0]
+    text = f"{i18n.op_label(first.op)}: {target_label(first.target, names)}"
+    if first.op.startswith("update"):
+        detail = describe_change(first)
+        if detail:
+            text += f" ({detail})"
+    if len(changes) > 1:
+        text += " " + t("and_more", n=len(changes) - 1)
+    return text
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """User text made inert for Streamlit's Markdown (no links, images or emphasis): every
+    character Markdown acts on is backslash-escaped, so it shows as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def show_error(exc: KGraphError) -> None:
+    """A store or input error shown in the page, in the store's own words."""
+    st.error(md(exc), icon=":material/error:")
+
+
+def node_details(node: Node) -> None:
+    """Every property of ``node``, its provenance and bookkeeping, as a compact list."""
+    st.markdown(f"**{i18n.kind_label(node.kind)}** · {md(node.id)}")
+    if node.status:
+        st.markdown(f"{t('field_status')}: **{md(i18n.status_label(node.status))}**")
+    if node.text:
+        st.text(node.text)
+    rows: list[dict[str, str]] = []
+    if node.tags:
+        rows.append({t("col_field"): t("field_tags"), t("col_value"): ", ".join(node.tags)})
+    for key, value in sorted(node.props.items()):
+        if key in _SHOWN_FIELDS:
+            continue
+        rows.append({t("col_field"): key, t("col_value"): _short(value, 400)})
+    rows.append({t("col_field"): t("field_source"), t("col_value"): node.source or "–"})
+    rows.append({t("col_field"): t("field_created"), t("col_value"): short_time(node.created_at)})
+    rows.append(
+        {
+            t("col_field"): t("field_updated"),
+            t("col_value"): f"{short_time(node.updated_at)} ({node.updated_by or '–'})",
+        }
+    )
+    rows.append({t("col_field"): t("field_version"), t("col_value"): str(node.version)})
+    st.dataframe(rows, hide_index=True, width="stretch")

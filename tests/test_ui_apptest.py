@@ -1,0 +1,368 @@
+"""The dashboard driven through Streamlit's AppTest, page by page, on a temporary embedded
+store seeded with the City Deal graph: every page runs without an exception and shows its
+widgets, and edits made through the pages land in the store and in the history under the
+name typed in the sidebar."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
+
+from importers import apply_batch
+from importers import seed as seed_importer
+from kgraph.model import Node
+from kgraph.paths import seed_folder
+from kgraph.store.base import now_iso
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.ui import mapping
+from kgraph.ui.pages import explore, handover, history, questions
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = {
+    "overview": "kgraph/ui/pages/overview.py",
+    "explore": "kgraph/ui/pages/explore.py",
+    "questions": "kgraph/ui/pages/questions.py",
+    "handover": "kgraph/ui/pages/handover.py",
+    "export": "kgraph/ui/pages/export.py",
+    "import": "kgraph/ui/pages/import_.py",
+    "history": "kgraph/ui/pages/history.py",
+}
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "citydeal.db"
+    store = EmbeddedStore(path, actor="seed")
+    apply_batch(store, seed_importer.read(seed_folder()))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the seeded store, used by the app through ``KGRAPH_STORE``."""
+    path = tmp_path / "ui.db"
+    shutil.copy(seeded_file, path)
+    monkeypatch.setenv("KGRAPH_STORE", str(path))
+    return path
+
+
+@pytest.fixture
+def reader(db: Path) -> Iterator[EmbeddedStore]:
+    """A second connection to the app's store, as another process would have."""
+    store = EmbeddedStore(db, actor="reader")
+    yield store
+    store.close()
+
+
+def open_page(page: str, *, name: str = "", lang: str = "nl") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    if lang != "nl":
+        at.radio(key="lang").set_value(lang).run()
+    if name:
+        at.text_input(key="actor").input(name).run()
+    at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str) -> Button:
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return found[0]
+
+
+def first_question(store: EmbeddedStore, kind: str = "knowledge_question") -> Node:
+    return store.nodes([kind])[0]
+
+
+# --- every page -------------------------------------------------------------------------
+
+
+def test_overview_shows_counts_chart_and_recent_changes(db: Path, reader: EmbeddedStore) -> None:
+    at = open_page("overview")
+    assert at.title[0].value == "Overzicht"
+    metrics = {m.label: m.value for m in at.metric}
+    counts = reader.counts().nodes
+    assert metrics["Kennisvraag"] == str(counts["knowledge_question"])
+    assert metrics["Landingsplaats"] == str(counts["landing_place"])
+    assert [s.value for s in at.subheader][:3] == [
+        "Aantallen per soort",
+        "Overdracht per landingsplaats",
+        "Overdracht per CoP",
+    ]
+    assert len(at.get("vega_lite_chart")) == 2, "no handover charts"
+    assert "Recent gewijzigd" in [s.value for s in at.subheader]
+
+
+def test_every_page_runs_and_shows_its_widgets(db: Path) -> None:
+    at = open_page("explore")
+    assert at.text_input(key="explore_search") is not None
+    assert at.multiselect(key=explore.FOCUS).value == ["lp:dmi-ecosysteem"]
+    assert at.slider(key=explore.DEPTH).value == 1
+    assert at.selectbox(key=explore.SELECTED).value == "lp:dmi-ecosysteem"
+    assert at.get("iframe"), "the network is not drawn"
+
+    at.switch_page(PAGES["questions"]).run()
+    assert not at.exception
+    assert at.title[0].value == "Vragen"
+    assert at.text_input(key=questions.F_SEARCH) is not None
+    assert at.selectbox(key=questions.EDITING).value
+    assert at.dataframe, "no question table"
+
+    at.switch_page(PAGES["handover"]).run()
+    assert not at.exception
+    assert at.radio(key=handover.GROUP).value == "landing"
+    assert at.selectbox(key=handover.DECIDE).value
+    assert [m.label for m in at.metric][:4] == [
+        "potentiële landingsplaats",
+        "in gesprek",
+        "belegd",
+        "afgewezen",
+    ]
+
+    at.switch_page(PAGES["export"]).run()
+    assert not at.exception
+    assert at.radio(key="keep_export_source").options == [
+        "Focus, diepte en filters",
+        "De hele graaf",
+    ]
+
+    at.switch_page(PAGES["import"]).run()
+    assert not at.exception
+    assert at.title[0].value == "Importeren"
+
+    at.switch_page(PAGES["history"]).run()
+    assert not at.exception
+    assert at.selectbox(key=history.PERSON).value == ""
+    assert len(at.date_input) == 2
+
+
+def test_the_english_switch_translates_the_pages(db: Path) -> None:
+    at = open_page("handover", lang="en")
+    assert at.title[0].value == "Handover"
+    assert [m.label for m in at.metric][:3] == ["proposed", "in discussion", "accepted"]
+
+
+def test_edits_need_a_name(db: Path) -> None:
+    at = open_page("questions")
+    assert button(at, "Opslaan").disabled
+    assert any("Vul je naam" in i.value for i in at.info)
+
+
+# --- questions --------------------------------------------------------------------------
+
+
+def test_status_change_on_vragen_is_stored_with_the_name(db: Path, reader: EmbeddedStore) -> None:
+    q = first_question(reader)
+    at = open_page("questions", name="Ada Lovelace")
+    at.selectbox(key=questions.EDITING).set_value(q.id).run()
+    at.selectbox(key=f"q_status_{q.id}").set_value("in_progress")
+    at.text_input(key=f"q_owner_{q.id}").input("Ada")
+    button(at, "Opslaan").click().run()
+    assert not at.exception
+
+    stored = reader.get_node(q.id)
+    assert stored is not None
+    assert (stored.status, stored.props.get("owner"), stored.updated_by) == (
+        "in_progress",
+        "Ada",
+        "Ada Lovelace",
+    )
+    last = reader.history(target=q.id)[-1]
+    assert (last.op, last.actor) == ("update_node", "Ada Lovelace")
+    assert (last.before or {})["status"] == "open" and (last.after or {})["status"] == "in_progress"
+    assert any("opgeslagen door Ada Lovelace" in s.value for s in at.success)
+
+    # the history page shows the change under that name
+    at.switch_page(PAGES["history"]).run()
+    at.selectbox(key=history.PERSON).set_value("Ada Lovelace").run()
+    frame = at.dataframe[0].value
+    assert list(frame["Door"]) == ["Ada Lovelace"]
+    assert "status: open → in_progress" in frame["Wijziging"].iloc[0]
+
+
+def test_a_stale_save_is_refused_with_the_stores_message(db: Path, reader: EmbeddedStore) -> None:
+    q = first_question(reader)
+    at = open_page("questions", name="Ada")
+    at.selectbox(key=questions.EDITING).set_value(q.id).run()
+    reader.update_node(q.id, {"status": "parked"}, actor="Bob")  # someone else saves first
+    at.selectbox(key=f"q_status_{q.id}").set_value("answered")
+    button(at, "Opslaan").click().run()
+    assert not at.exception
+    assert any("changed by Bob" in e.value for e in at.error), [e.value for e in at.error]
+    assert reader.get_node(q.id).status == "parked"  # type: ignore[union-attr]
+    # reloading shows Bob's version, and saving then works
+    button(at, "Opnieuw laden").click().run()
+    assert at.selectbox(key=f"q_status_{q.id}").value == "parked"
+    at.selectbox(key=f"q_status_{q.id}").set_value("answered")
+    button(at, "Opslaan").click().run()
+    assert reader.get_node(q.id).status == "answered"  # type: ignore[union-attr]
+
+
+def test_add_a_question_linked_to_a_cop_and_a_complex_question(
+    db: Path, reader: EmbeddedStore
+) -> None:
+    cop = reader.nodes(["cop"])[0]
+    cq = reader.nodes(["complex_question"])[0]
+    at = open_page("questions", name="Chris")
+    at.text_input(key="q_add_title").input("Hoe meten we luchtkwaliteit per straat?")
+    at.text_area(key="q_add_text").input("Met sensoren van bewoners.")
+    at.multiselect(key="q_add_areas").set_value([cop.id])
+    at.multiselect(key="q_add_feeds").set_value([cq.id])
+    button(at, "Toevoegen").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    added = reader.search("luchtkwaliteit per straat")
+    assert [n.title for n in added] == ["Hoe meten we luchtkwaliteit per straat?"]
+    node = added[0]
+    links = {(e.kind, e.dst) for e in reader.edges(node_id=node.id)}
+    assert links == {("RAISED_IN", cop.id), ("FEEDS", cq.id)}
+    changes = reader.history(target=node.id)
+    assert {c.actor for c in changes} == {"Chris"}
+    assert len({c.tx for c in changes}) == 1  # one transaction
+
+
+def test_delete_asks_for_confirmation(db: Path, reader: EmbeddedStore) -> None:
+    q = first_question(reader)
+    links = len(reader.edges(node_id=q.id))
+    at = open_page("questions", name="Dana")
+    at.selectbox(key=questions.EDITING).set_value(q.id).run()
+    button(at, "Verwijderen…").click().run()
+    assert reader.get_node(q.id) is not None  # nothing yet: a confirmation is asked
+    assert any(f"{links} verbindingen" in w.value for w in at.warning)
+    button(at, "Ja, verwijderen").click().run()
+    assert not at.exception
+    assert reader.get_node(q.id) is None
+    deletes = [c for c in reader.history(target=q.id) if c.op.startswith("delete")]
+    assert {c.actor for c in deletes} == {"Dana"}
+
+
+# --- handover ---------------------------------------------------------------------------
+
+
+def test_handover_decision_is_stored_and_in_the_history(db: Path, reader: EmbeddedStore) -> None:
+    edge = reader.edges(["LANDS_IN"])[0]
+    at = open_page("handover", name="Stuurgroep Sam")
+    at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
+    at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
+    at.text_area(key=f"handover_note_{edge.key}").input("Akkoord in de stuurgroep van maart.")
+    button(at, "Besluit opslaan").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    stored = reader.get_edge(edge.src, edge.kind, edge.dst)
+    assert stored is not None
+    assert stored.props["status"] == "accepted"
+    assert stored.props["note"] == "Akkoord in de stuurgroep van maart."
+    assert stored.props["decided_by"] == "Stuurgroep Sam"
+    assert stored.props["decided_on"]
+    last = reader.history(target=edge.key)[-1]
+    assert (last.op, last.actor) == ("update_edge", "Stuurgroep Sam")
+    # the page shows it at once: one more "belegd"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["belegd"] == str(
+        sum(1 for e in reader.edges(["LANDS_IN"]) if e.status == "accepted")
+    )
+
+
+def test_handover_lists_what_has_no_landing_place(db: Path, reader: EmbeddedStore) -> None:
+    reader.add_node(Node("cq:zonder-plek", "complex_question", "Vraag <b>zonder</b> plek"))
+    at = open_page("handover")
+    box = "\n".join(e.value for e in at.error)
+    assert "zonder landingsplaats" in box
+    assert "Vraag \\<b\\>zonder\\</b\\> plek" in box  # escaped: shown as text, not markup
+
+
+# --- explore and export -----------------------------------------------------------------
+
+
+def test_explore_refocus_path_and_export_this_view(db: Path, reader: EmbeddedStore) -> None:
+    at = open_page("explore")
+    target = sorted(e.src for e in reader.edges(["LANDS_IN"]) if e.dst == "lp:dmi-ecosysteem")[0]
+    at.selectbox(key=explore.SELECTED).set_value(target).run()
+    button(at, "Focus op deze knoop").click().run()
+    assert not at.exception
+    assert at.multiselect(key=explore.FOCUS).value == [target]
+
+    at.slider(key=explore.DEPTH).set_value(2).run()
+    at.selectbox(key="explore_from").set_value(target)
+    at.selectbox(key="explore_to").set_value("lp:dmi-ecosysteem")
+    button(at, "Zoek kortste pad").click().run()
+    path = at.session_state[explore.PATH]
+    assert path[0] == target and path[-1] == "lp:dmi-ecosysteem"
+    assert path == reader.shortest_path(target, "lp:dmi-ecosysteem")
+
+    button(at, "Deze weergave exporteren").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Export"
+    assert at.radio(key="keep_export_source").value == "view"
+    assert set(at.session_state["export_view"]["ids"]) >= set(path)
+    assert len(at.get("download_button")) >= 7, "no download button per export format"
+
+
+def test_explore_search_adds_a_focus_node(db: Path, reader: EmbeddedStore) -> None:
+    at = open_page("explore")
+    at.text_input(key="explore_search").input("lokaal meten").run()
+    hit = at.selectbox(key="explore_hit").value
+    assert hit == reader.search("lokaal meten")[0].id
+    button(at, "Aan focus toevoegen").click().run()
+    assert at.multiselect(key=explore.FOCUS).value == ["lp:dmi-ecosysteem", hit]
+
+
+def test_explore_narrowing_caps_and_filters(db: Path) -> None:
+    at = open_page("explore")
+    at.slider(key=explore.DEPTH).set_value(3).run()
+    at.slider(key=explore.CAP).set_value(25).run()
+    assert any("afgekapt op 25" in w.value for w in at.warning)
+    assert any("25 knopen" in c.value for c in at.caption)
+    button(at, "Diepte verlagen").click().run()
+    assert at.slider(key=explore.DEPTH).value == 2
+    at.multiselect(key=explore.KINDS).set_value(["landing_place"]).run()
+    kinds = {o.split("(")[-1] for o in at.selectbox(key=explore.SELECTED).options}
+    assert kinds == {"Landingsplaats)"}
+
+
+# --- helpers the pages use --------------------------------------------------------------
+
+
+def test_mapping_suggests_fields_from_dutch_and_english_headers() -> None:
+    dutch = ["Nr", "Kennisvraag", "Toelichting", "Status", "Trekker", "CoP", "Thema", "Opmerking"]
+    assert mapping.suggest_mapping(dutch) == {
+        "id": "Nr",
+        "title": "Kennisvraag",
+        "text": "Toelichting",
+        "status": "Status",
+        "owner": "Trekker",
+        "cop": "CoP",
+        "theme": "Thema",
+    }
+    english = ["Question", "Description", "Owner", "Tags", "Landing place", "Related question"]
+    assert mapping.suggest_mapping(english) == {
+        "title": "Question",
+        "text": "Description",
+        "owner": "Owner",
+        "tags": "Tags",
+        "landing_place": "Landing place",
+        "relates_to": "Related question",
+    }
+    assert mapping.unmapped(dutch, mapping.suggest_mapping(dutch)) == ["Opmerking"]
+
+
+def test_net_changes_between_two_dates(db: Path, reader: EmbeddedStore) -> None:
+    q = first_question(reader)
+    since = now_iso()
+    reader.update_node(q.id, {"status": "parked"}, actor="A")
+    reader.update_node(q.id, {"status": "open"}, actor="B")  # and back: no net change
+    reader.update_node(q.id, {"tags": ["lucht"]}, actor="B")
+    net = history.net_changes(reader.history(since=since))
+    assert [(n.target, n.net, n.fields, n.actors, n.count) for n in net if n.target == q.id] == [
+        (q.id, "changed", ["tags"], ["A", "B"], 3)
+    ]

@@ -1,0 +1,388 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright against
+``streamlit run app.py`` on a free localhost port, on a temporary store seeded with the
+City Deal graph. Screenshots of every page go to ``test-artifacts/``.
+
+Never downloads a browser: Chromium is the system one (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Frame, Page, Route
+
+from importers import apply_batch
+from importers import seed as seed_importer
+from kgraph.model import Edge, Node
+from kgraph.paths import seed_folder
+from kgraph.store.embedded import EmbeddedStore
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+XSS_TITLE = '<img src=x onerror="alert(1)"><script>alert(2)</script> Hoe lekt data?'
+XSS_ID = "kq:xss-proef"
+PAGES = {
+    "overzicht": "",
+    "verkennen": "verkennen",
+    "vragen": "vragen",
+    "overdracht": "overdracht",
+    "export": "export",
+    "importeren": "importeren",
+    "geschiedenis": "geschiedenis",
+}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+WAIT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "ui.db"
+    store = EmbeddedStore(path, actor="seed")
+    apply_batch(store, seed_importer.read(seed_folder()))
+    cop = store.nodes(["cop"])[0]
+    store.add_node(Node(XSS_ID, "knowledge_question", XSS_TITLE, text="<b>vet?</b>"))
+    store.add_edge(Edge(XSS_ID, "RAISED_IN", cop.id))
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(db: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "KGRAPH_STORE": str(db)}
+    log = (db.parent / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.headless", "true",
+            "--server.address", "127.0.0.1",
+            "--server.port", str(port),
+            "--browser.gatherUsageStats", "false",
+            # other work in the tree must not reload modules under the running test
+            "--server.fileWatcherType", "none",
+            "--server.runOnSave", "false",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "streamlit did not start:\n" + (db.parent / "streamlit.log").read_text()
+                )
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Outside:
+    """Every request a page or any of its frames makes to a host other than localhost."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def check(self, url: str) -> None:
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about"):
+            return
+        if parsed.hostname not in LOCAL_HOSTS:
+            self.urls.append(url)
+
+
+@dataclass
+class Session:
+    """What a test page was opened with, and what it saw."""
+
+    base: str
+    outside: Outside
+    dialogs: list[str]
+
+
+SESSIONS: dict[int, Session] = {}
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A fresh browser page (a new Streamlit session); requests leaving localhost are
+    blocked, recorded, and fail the test."""
+    context = browser.new_context(viewport={"width": 1366, "height": 1500})
+    outside = Outside()
+
+    def route(r: Route) -> None:
+        outside.check(r.request.url)
+        if urlparse(r.request.url).hostname in LOCAL_HOSTS or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.on("request", lambda req: outside.check(req.url))
+    pg.on("requestfailed", lambda req: outside.check(req.url))
+    dialogs: list[str] = []
+
+    def dialog(d: Dialog) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    pg.on("dialog", dialog)
+    SESSIONS[id(pg)] = Session(server, outside, dialogs)
+    yield pg
+    SESSIONS.pop(id(pg), None)
+    context.close()
+    assert not outside.urls, f"requests outside localhost: {outside.urls}"
+    assert not dialogs, f"dialogs fired: {dialogs}"
+
+
+def goto(page: Page, name: str) -> None:
+    page.goto(f"{SESSIONS[id(page)].base}/{PAGES[name]}")
+    page.wait_for_selector("h1", timeout=WAIT_MS)
+    wait_idle(page)
+
+
+def wait_idle(page: Page) -> None:
+    """Until Streamlit has finished the current run."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=WAIT_MS
+    )
+    page.wait_for_timeout(300)
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Pick the option containing ``text`` in the selectbox labelled ``label``, by keyboard."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(text)
+    page.get_by_role("option", name=text).first.wait_for(timeout=WAIT_MS)
+    box.press("Enter")
+    wait_idle(page)
+
+
+def network_frame(page: Page) -> Frame:
+    """The network drawing's iframe, once vis-network has drawn and settled."""
+    handle = page.wait_for_selector("iframe[title='st.iframe']", timeout=WAIT_MS)
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_selector("#network canvas", timeout=WAIT_MS)
+    frame.wait_for_selector("body[data-stabilized='true']", timeout=WAIT_MS)
+    return frame
+
+
+def frame_resources(frame: Frame) -> list[str]:
+    """Every resource the frame itself loaded (its own listener, inside the iframe)."""
+    return list(frame.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
+
+
+def set_name(page: Page, name: str) -> None:
+    field = page.get_by_role("textbox", name="Je naam")
+    field.fill(name)
+    field.press("Enter")
+    wait_idle(page)
+
+
+def open_in_sidebar(page: Page, title: str) -> None:
+    """Navigate inside the session (keeps the sidebar's name), as a user would."""
+    page.get_by_role("link", name=title).first.click()
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('h1')].some(h => h.textContent.includes({title!r}))",
+        timeout=WAIT_MS,
+    )
+    wait_idle(page)
+
+
+# --- tests ------------------------------------------------------------------------------
+
+
+def test_explore_draws_the_network_for_a_focus_node(page: Page) -> None:
+    goto(page, "verkennen")
+    frame = network_frame(page)
+    size = frame.evaluate(
+        "(() => { const c = document.querySelector('#network canvas');"
+        " return [c.width, c.height]; })()"
+    )
+    assert size[0] > 300 and size[1] > 300
+    drawn = frame.evaluate("window.kgraphNetwork.body.data.nodes.getIds()")
+    assert "lp:dmi-ecosysteem" in drawn and len(drawn) > 5
+    legend = frame.inner_text("#legend")
+    assert "Legenda" in legend and "Landingsplaats" in legend
+    assert all(urlparse(u).hostname in LOCAL_HOSTS for u in frame_resources(frame))
+
+
+def test_search_and_select_shows_the_details(page: Page, db: Path) -> None:
+    reader = EmbeddedStore(db, actor="reader")
+    hit = reader.search("lokaal meten")[0]
+    neighbour = min((n for _, n in reader.neighbours(hit.id)), key=lambda n: n.id)
+    reader.close()
+    goto(page, "verkennen")
+    search = page.get_by_role("textbox", name="Zoeken")
+    search.fill("lokaal meten")
+    search.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Focus hierop").click()
+    wait_idle(page)
+    page.get_by_role("heading", name=hit.title, level=3).wait_for(timeout=WAIT_MS)
+    frame = network_frame(page)
+    assert hit.id in frame.evaluate("window.kgraphNetwork.body.data.nodes.getIds()")
+    # choose another node in view by keyboard: its details replace the first
+    choose(page, "Knoop in beeld", neighbour.title[:40])
+    page.get_by_role("heading", name=neighbour.title, level=3).wait_for(timeout=WAIT_MS)
+    assert page.get_by_text(neighbour.id).first.is_visible()
+    page.get_by_role("tab", name="Buren").click()
+    assert page.get_by_text(hit.title).first.is_visible()
+
+
+def test_a_handover_decision_in_the_browser_is_stored(page: Page, db: Path) -> None:
+    reader = EmbeddedStore(db, actor="reader")
+    try:
+        edge = next(e for e in reader.edges(["LANDS_IN"]) if e.status != "accepted")
+        item = reader.get_node(edge.src)
+        assert item is not None
+        goto(page, "overzicht")
+        set_name(page, "Stuurgroep Browser")
+        open_in_sidebar(page, "Overdracht")
+        choose(page, "Overdracht (item → landingsplaats)", item.title[:30])
+        choose(page, "Status overdracht", "belegd")
+        page.get_by_label("Toelichting").fill("Belegd, besloten in de browser.")
+        page.get_by_role("button", name="Besluit opslaan").click()
+        page.get_by_text("Besluit opgeslagen").wait_for(timeout=WAIT_MS)
+        stored = reader.get_edge(edge.src, edge.kind, edge.dst)
+        assert stored is not None
+        assert stored.props["status"] == "accepted"
+        assert stored.props["note"] == "Belegd, besloten in de browser."
+        assert stored.props["decided_by"] == "Stuurgroep Browser"
+        last = reader.history(target=edge.key)[-1]
+        assert (last.op, last.actor) == ("update_edge", "Stuurgroep Browser")
+    finally:
+        reader.close()
+
+
+def test_an_xss_title_is_shown_as_text_and_no_dialog_fires(page: Page) -> None:
+    goto(page, "verkennen")
+    search = page.get_by_role("textbox", name="Zoeken")
+    search.fill("lekt data")
+    search.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Focus hierop").click()
+    wait_idle(page)
+    heading = page.get_by_role("heading", level=3).filter(has_text="Hoe lekt data?")
+    heading.wait_for(timeout=WAIT_MS)
+    assert "<script>alert(2)</script>" in heading.inner_text()
+    assert "<img src=x" in heading.inner_text()
+    frame = network_frame(page)
+    drawn = frame.evaluate(f"window.kgraphNetwork.body.data.nodes.get({XSS_ID!r}).label")
+    assert drawn.startswith("<img src=x")
+    # no element was made from the title, in the page or in the network frame
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    goto(page, "vragen")
+    page.wait_for_timeout(1000)
+    assert not SESSIONS[id(page)].dialogs
+
+
+def test_import_checks_every_row_then_imports(page: Page, db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "vragen.csv"
+    bad.write_text(
+        "Kennisvraag;Toelichting;Status;CoP;Trekker\n"
+        "Hoe meten we hittestress?;Met sensoren;open;Lokaal meten;Eva\n"
+        "Hoe delen we meetdata?;;onbekend;Lokaal meten;Eva\n",
+        encoding="utf-8",
+    )
+    goto(page, "overzicht")
+    set_name(page, "Eva")
+    open_in_sidebar(page, "Importeren")
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_text("Kolommen koppelen").wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    page.get_by_role("button", name="Controleren").click()
+    page.get_by_text("1 problemen in 2 gelezen rijen").wait_for(timeout=WAIT_MS)
+    reader = EmbeddedStore(db, actor="reader")
+    try:
+        assert not reader.search("hittestress")  # the dry run changed nothing
+        good = tmp_path / "vragen2.csv"
+        good.write_text(bad.read_text(encoding="utf-8").replace("onbekend", "in behandeling"))
+        page.set_input_files("input[type=file]", str(good))
+        page.get_by_text("vragen2.csv").wait_for(timeout=WAIT_MS)
+        wait_idle(page)
+        # a new file clears the earlier check
+        page.get_by_text("1 problemen").wait_for(state="detached", timeout=WAIT_MS)
+        page.get_by_role("button", name="Controleren").click()
+        page.get_by_text("2 rijen in orde").wait_for(timeout=WAIT_MS)
+        page.get_by_role("button", name="Importeren", exact=True).click()
+        page.get_by_text("toegevoegd door Eva").wait_for(timeout=WAIT_MS)
+        added = reader.search("hittestress")
+        assert [n.title for n in added] == ["Hoe meten we hittestress?"]
+        assert added[0].props["owner"] == "Eva" and added[0].updated_by == "Eva"
+        assert {(e.kind, e.dst) for e in reader.edges(node_id=added[0].id)} == {
+            ("RAISED_IN", "cop:lokaal-meten")
+        }
+    finally:
+        reader.close()
+
+
+def test_screenshots_of_every_page_and_nothing_leaves_localhost(page: Page) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name in PAGES:
+        goto(page, name)
+        if name == "verkennen":
+            frame = network_frame(page)
+            assert all(urlparse(u).hostname in LOCAL_HOSTS for u in frame_resources(frame))
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+    assert not SESSIONS[id(page)].outside.urls
