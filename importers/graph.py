@@ -17,7 +17,8 @@ For files from other tools:
   except drawing attributes (position, size, colour).
 
 Every problem is collected and reported together (``InputError``); nothing is returned
-half. XML is parsed with ``defusedxml``: no DTD, no entities.
+half. In a file kgraph wrote, an unknown node or edge kind is a problem, not a default;
+a file without nodes is refused. XML is parsed with ``defusedxml``: no DTD, no entities.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ def _is_kgraph_node(raw: RawGraph, attrs: dict[str, Any], node_id: str) -> bool:
 def to_batch(raw: RawGraph, *, default_kind: str = "knowledge_question") -> ImportBatch:
     """Nodes and edges of ``raw`` as an ``ImportBatch``; ``InputError`` with every problem."""
     check_node_kind(default_kind)
+    if not raw.nodes:
+        raise InputError(f"{raw.name}: no nodes found; nothing to import")
     batch = ImportBatch(source=raw.name)
     problems: list[str] = []
     ids: dict[str, str] = {}  # file id -> kgraph id
@@ -136,6 +139,10 @@ def to_batch(raw: RawGraph, *, default_kind: str = "knowledge_question") -> Impo
         where = f"{raw.name}, {item.where}"
         attrs = dict(item.attrs)
         try:
+            if raw.kgraph and "kind" in attrs and attrs["kind"] not in NODE_KINDS:
+                raise KGraphError(
+                    f"unknown kind {attrs['kind']!r}; expected one of {', '.join(NODE_KINDS)}"
+                )
             if _is_kgraph_node(raw, attrs, item.id):
                 node = validate_node(node_from_attrs(item.id, attrs))
             else:
@@ -164,6 +171,12 @@ def to_batch(raw: RawGraph, *, default_kind: str = "knowledge_question") -> Impo
             problems.append(f"{where}: no node with id {missing[0]!r}")
             continue
         src, dst = ids[link.src], ids[link.dst]
+        given = link.attrs.get("kind")
+        if raw.kgraph and given is not None and given not in EDGE_RULES:
+            problems.append(
+                f"{where}: unknown edge kind {given!r}; expected one of {', '.join(EDGE_KINDS)}"
+            )
+            continue
         kind = _edge_kind(link.attrs, kinds[src], kinds[dst])
         if kind is None:
             problems.append(

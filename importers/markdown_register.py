@@ -25,6 +25,7 @@ exactly one contributor has that first name. E-mail addresses are not imported.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -37,24 +38,60 @@ from kgraph.model import Edge, Node, make_id, validate_edge, validate_node
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _LINK = re.compile(r"\{%\s*link\s+_questions/([A-Za-z0-9_-]+)\.md\s*%\}")
+_MAX_DEPTH = 50
 _RELATED = re.compile(
     r"^##\s+Related questions\s*$(.*?)(?=^##\s|\Z)", re.MULTILINE | re.DOTALL | re.IGNORECASE
 )
 
 
+def _read_text(path: Path, name: str, problems: list[str]) -> str | None:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(f"{name}, line {line}: not UTF-8 ({exc.reason}); save it as UTF-8")
+        return None
+
+
+def _yaml_problem(source: str) -> str | None:
+    """Why ``source`` is refused before it is built: aliases (which can make a few lines
+    expand to gigabytes when the values are used) or nesting deeper than ``_MAX_DEPTH``
+    (which would exhaust Python's stack). Reading the events is linear and flat."""
+    depth = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 2 if event.start_mark is not None else 1
+        if isinstance(event, yaml.AliasEvent):
+            return f"line {line}: YAML aliases (*name) are not allowed"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return f"line {line}: nested deeper than {_MAX_DEPTH} levels"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def _front_matter(path: Path, root: Path, problems: list[str]) -> tuple[dict[str, Any], str] | None:
-    text = path.read_text(encoding="utf-8-sig")
-    match = _FRONT.match(text)
     name = str(path.relative_to(root))
+    text = _read_text(path, name, problems)
+    if text is None:
+        return None
+    match = _FRONT.match(text)
     if match is None:
         problems.append(f"{name}, line 1: no YAML front matter (a block between --- lines)")
         return None
     try:
+        refused = _yaml_problem(match.group(1))
+        if refused is not None:
+            problems.append(f"{name}, {refused}")
+            return None
         data = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problems.append(f"{name}, line {line}: front matter is not valid YAML: {exc}")
+        why = " ".join(str(exc).split())
+        problems.append(f"{name}, line {line}: front matter is not valid YAML: {why}")
         return None
     if not isinstance(data, dict):
         problems.append(f"{name}, line 2: front matter must be a mapping of fields")
@@ -84,7 +121,10 @@ def _themes(root: Path, problems: list[str]) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     rows: dict[str, dict[str, str]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    text = _read_text(path, "_data/themes.csv", problems)
+    if text is None:
+        return rows
+    with io.StringIO(text, newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             num = (row.get("question_num") or "").strip()
             if not num:

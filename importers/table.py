@@ -320,6 +320,8 @@ def read_table(
         if any(_cell_text(v) for v in row)
     ]
     total = len(body)
+    if not total:
+        raise InputError(f"{where}: no rows below the header (row {head + 1}); nothing to import")
     problem = _problem_maker(table, header)
     for done, row in enumerate(body, start=1):
         _read_row(row, kind, columns, prop_columns, table, problem)

@@ -3,7 +3,18 @@
 Each command group lives in its own module and registers itself on ``cli`` here.
 """
 
+from kgraph.cli import (  # noqa: F401  (registers the commands)  # noqa: F401  (registers the commands)  # noqa: F401  (registers the commands)
+    analyse,
+    backup,
+    copy,
+    edit,
+    export,
+    import_files,
+    imports,
+    read,
+    serve,
+    users,
+)
 from kgraph.cli.app import cli, main
-from kgraph.cli import edit, imports, read  # noqa: F401  (registers the commands)
 
 __all__ = ["cli", "main"]

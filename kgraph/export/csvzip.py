@@ -16,6 +16,7 @@ from kgraph.export.fileio import PathOrFile, binary_in, binary_out, display_name
 from kgraph.export.rawgraph import RawGraph, to_subgraph
 from kgraph.export.safe import neutralise_cell, restore_cell
 from kgraph.export.tabular import edge_table, node_table, rows_to_raw
+from kgraph.export.ziplimits import check_zip
 from kgraph.store.base import Subgraph
 
 
@@ -55,6 +56,7 @@ def read_raw(src: PathOrFile) -> RawGraph:
     """Parse a zip kgraph wrote into nodes and edges."""
     name = display_name(src)
     with binary_in(src) as handle:
+        check_zip(handle, name)
         try:
             with zipfile.ZipFile(handle) as archive:
                 members = set(archive.namelist())

@@ -15,10 +15,12 @@ from kgraph.export import style, xmlattrs
 from kgraph.export.fileio import PathOrFile, binary_in, binary_out, display_name
 from kgraph.export.rawgraph import RawEdge, RawGraph, RawNode, edge_attrs, node_attrs, to_subgraph
 from kgraph.export.safe import escape_xml_attr as attr
-from kgraph.export.xmlparse import local, parse_xml
+from kgraph.export.xmlparse import check_root, local, parse_xml
 from kgraph.store.base import Subgraph
 
 NS = "http://www.gexf.net/1.2draft"
+#: GEXF's namespaces start so, whatever the version (Gephi and networkx write several)
+GEXF_NAMESPACES = ("http://www.gexf.net/", "http://gexf.net/", "https://gexf.net/")
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"
 _GEXF_TYPES = {
     "string": "string",
@@ -102,6 +104,7 @@ def read_raw(src: PathOrFile) -> RawGraph:
     name = display_name(src)
     with binary_in(src) as handle:
         root = parse_xml(handle, name)
+    check_root(root, name, "gexf", GEXF_NAMESPACES, "GEXF")
     declared: dict[str, dict[str, tuple[str, str, bool]]] = {"node": {}, "edge": {}}
     defaults: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
     for group in root.iter():

@@ -16,7 +16,7 @@ from kgraph.export.fileio import PathOrFile, binary_in, binary_out, display_name
 from kgraph.export.rawgraph import RawEdge, RawGraph, RawNode, edge_attrs, node_attrs, to_subgraph
 from kgraph.export.safe import escape_xml_attr as attr
 from kgraph.export.safe import escape_xml_text as text
-from kgraph.export.xmlparse import local, parse_xml
+from kgraph.export.xmlparse import check_root, local, parse_xml
 from kgraph.model import EDGE_LABELS
 from kgraph.store.base import Subgraph
 
@@ -109,6 +109,7 @@ def read_raw(src: PathOrFile) -> RawGraph:
     name = display_name(src)
     with binary_in(src) as handle:
         root = parse_xml(handle, name)
+    check_root(root, name, "graphml", (NS,), "GraphML")
     keys: dict[str, tuple[str, str, bool]] = {}
     defaults: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
     for key in root.iter():

@@ -9,6 +9,7 @@ JSON holds any text, so this format keeps every character.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from kgraph.errors import InputError
@@ -37,14 +38,31 @@ def write(sub: Subgraph, out: PathOrFile) -> None:
         handle.write(text.encode("utf-8", "surrogatepass") + b"\n")
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is too large for a number")
+    return value
+
+
 def read_raw(src: PathOrFile) -> RawGraph:
     """Parse node-link JSON (``links`` or ``edges``; ``source``/``target``)."""
     name = display_name(src)
     with binary_in(src) as handle:
         payload = handle.read()
     try:
-        data = json.loads(payload.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(
+            payload.decode("utf-8-sig"), parse_constant=_refuse_constant, parse_float=_finite
+        )
+    except RecursionError as exc:
+        raise InputError(
+            f"{name}: not JSON kgraph can read: nested deeper than Python allows"
+        ) from exc
+    except (UnicodeDecodeError, ValueError) as exc:  # ValueError: also integers too long
         raise InputError(f"{name}: not JSON: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise InputError(f"{name}: expected a node-link object with a 'nodes' list")

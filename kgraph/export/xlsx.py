@@ -24,6 +24,7 @@ from kgraph.export.fileio import PathOrFile, binary_in, binary_out, display_name
 from kgraph.export.rawgraph import RawGraph, to_subgraph
 from kgraph.export.safe import neutralise_cell, restore_cell
 from kgraph.export.tabular import JSON_SUFFIX, edge_table, node_table, rows_to_raw
+from kgraph.export.ziplimits import check_zip
 from kgraph.model import NODE_LABELS
 from kgraph.store.base import Subgraph
 
@@ -130,8 +131,10 @@ def read_raw(src: PathOrFile) -> RawGraph:
     """Parse a workbook kgraph wrote (its Nodes and Edges sheets)."""
     name = display_name(src)
     with binary_in(src) as handle:
+        data = io.BytesIO(handle.read())
+        check_zip(data, name)
         try:
-            book = load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
+            book = load_workbook(data, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise InputError(f"{name}: not an .xlsx workbook: {exc}") from exc
     try:
@@ -154,8 +157,10 @@ def read_raw(src: PathOrFile) -> RawGraph:
 def is_kgraph_workbook(src: PathOrFile) -> bool:
     """Whether an .xlsx file looks like a kgraph export (Nodes and Edges sheets)."""
     with binary_in(src) as handle:
+        data = io.BytesIO(handle.read())
         try:
-            book = load_workbook(io.BytesIO(handle.read()), read_only=True)
+            check_zip(data, display_name(src))
+            book = load_workbook(data, read_only=True)
         except Exception:
             return False
     try:

@@ -30,3 +30,12 @@ def local(tag: Any) -> str:
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1]
+
+
+def check_root(root: Any, name: str, tag: str, namespaces: tuple[str, ...], what: str) -> None:
+    """Refuse a document whose root is not ``tag``, in no namespace or one starting with
+    one of ``namespaces`` (an SVG or another format with a borrowed file name)."""
+    namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+    if local(root.tag) != tag or (namespace and not namespace.startswith(namespaces)):
+        shown = f"{{{namespace}}}{local(root.tag)}" if namespace else local(root.tag)
+        raise InputError(f"{name}: not {what}: the root element is <{shown}>, not <{tag}>")

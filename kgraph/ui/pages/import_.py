@@ -23,6 +23,7 @@ from importers import ImportBatch, apply_batch
 from importers import table as table_importer
 from importers.tabular_source import read_rows
 from kgraph.errors import InputError, KGraphError
+from kgraph.export.ziplimits import check_zip
 from kgraph.model import NODE_KINDS
 from kgraph.ui import i18n, mapping, state, widgets
 from kgraph.ui.i18n import t
@@ -48,6 +49,8 @@ def sheet_names(data: bytes) -> list[str]:
     """The sheets of an xlsx workbook given as bytes."""
     from openpyxl import load_workbook
 
+    # A tiny upload can inflate to gigabytes: refuse it before openpyxl unpacks anything.
+    check_zip(io.BytesIO(data), "upload")
     book = load_workbook(io.BytesIO(data), read_only=True)
     try:
         return list(book.sheetnames)
@@ -222,6 +225,9 @@ def _show_check(data: bytes, options: dict[str, Any]) -> ImportBatch | None:
 def render() -> None:
     st.title(t("page_import"))
     st.caption(t("import_intro"))
+    if not state.can("import"):
+        st.info(t("read_only"), icon=":material/visibility:")
+        return
     if not state.actor():
         st.info(t("name_needed"), icon=":material/person:")
     upload = st.file_uploader(t("import_file"), type=list(SUFFIXES), key=UPLOAD)
