@@ -3,7 +3,8 @@
 Each command group lives in its own module and registers itself on ``cli`` here.
 """
 
-from kgraph.cli import (  # noqa: F401  (registers the commands)  # noqa: F401  (registers the commands)  # noqa: F401  (registers the commands)
+# Importing a command module registers its commands on ``cli``.
+from kgraph.cli import (  # noqa: F401
     analyse,
     backup,
     copy,
