@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 SCALE ?= M
 
 .PHONY: run test lint format bench seed clean neo4j-start neo4j-stop
@@ -14,10 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## Start the dashboard on the embedded store (seeded from data/ on first run).
+## Start the dashboard on the embedded store (seeded from data/ on first run), on
+## 127.0.0.1; another ADDRESS only once sign-in is configured (`kgraph serve` checks).
 run: $(STAMP)
 	$(BIN)/kgraph seed
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/kgraph serve --address $(ADDRESS) --port $(PORT)
 
 ## Run the whole test suite.
 test: $(STAMP)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kgraph.ui import i18n, state
+from kgraph.ui import i18n, signin, state
 
 # No page icons: Streamlit turns a ":material/...:" icon into a favicon fetched from
 # fonts.gstatic.com, and the dashboard must work offline.
@@ -15,7 +15,9 @@ PAGES = (
     ("kgraph/ui/pages/overview.py", "page_overview", "overzicht"),
     ("kgraph/ui/pages/explore.py", "page_explore", "verkennen"),
     ("kgraph/ui/pages/questions.py", "page_questions", "vragen"),
+    ("kgraph/ui/pages/similar.py", "page_similar", "vergelijkbare-vragen"),
     ("kgraph/ui/pages/handover.py", "page_handover", "overdracht"),
+    ("kgraph/ui/pages/gaps.py", "page_gaps", "hiaten"),
     ("kgraph/ui/pages/export.py", "page_export", "export"),
     ("kgraph/ui/pages/import_.py", "page_import", "importeren"),
     ("kgraph/ui/pages/history.py", "page_history", "geschiedenis"),
@@ -31,10 +33,11 @@ with st.sidebar:
         key="lang",
         horizontal=True,
     )
-    st.text_input(i18n.t("your_name"), key="actor", help=i18n.t("your_name_help"))
-    if not state.actor():
-        st.caption(i18n.t("name_needed"))
-    st.caption(i18n.t("store_at", location=state.location()))
+    access = signin.sidebar()  # the name field, or who is signed in
+    if access.may_enter:
+        st.caption(i18n.t("store_at", location=state.location()))
+
+signin.gate(access)  # the sign-in form or the refusal to serve; no page runs before
 
 pages = [
     st.Page(path, title=i18n.t(label), url_path=url, default=i == 0)

@@ -5,79 +5,16 @@ name typed in the sidebar."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Button
+from helpers.ui import PAGES, button, open_page
 
-from importers import apply_batch
-from importers import seed as seed_importer
 from kgraph.model import Node
-from kgraph.paths import seed_folder
-from kgraph.store.base import now_iso
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.ui import mapping
 from kgraph.ui.pages import explore, handover, history, questions
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = {
-    "overview": "kgraph/ui/pages/overview.py",
-    "explore": "kgraph/ui/pages/explore.py",
-    "questions": "kgraph/ui/pages/questions.py",
-    "handover": "kgraph/ui/pages/handover.py",
-    "export": "kgraph/ui/pages/export.py",
-    "import": "kgraph/ui/pages/import_.py",
-    "history": "kgraph/ui/pages/history.py",
-}
-TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "citydeal.db"
-    store = EmbeddedStore(path, actor="seed")
-    apply_batch(store, seed_importer.read(seed_folder()))
-    store.close()
-    return path
-
-
-@pytest.fixture
-def db(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the seeded store, used by the app through ``KGRAPH_STORE``."""
-    path = tmp_path / "ui.db"
-    shutil.copy(seeded_file, path)
-    monkeypatch.setenv("KGRAPH_STORE", str(path))
-    return path
-
-
-@pytest.fixture
-def reader(db: Path) -> Iterator[EmbeddedStore]:
-    """A second connection to the app's store, as another process would have."""
-    store = EmbeddedStore(db, actor="reader")
-    yield store
-    store.close()
-
-
-def open_page(page: str, *, name: str = "", lang: str = "nl") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    if lang != "nl":
-        at.radio(key="lang").set_value(lang).run()
-    if name:
-        at.text_input(key="actor").input(name).run()
-    at.switch_page(PAGES[page]).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def button(at: AppTest, label: str) -> Button:
-    found = [b for b in at.button if b.label == label]
-    assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
-    return found[0]
+pytest_plugins = ["ui_fixtures"]
 
 
 def first_question(store: EmbeddedStore, kind: str = "knowledge_question") -> Node:
@@ -354,15 +291,3 @@ def test_mapping_suggests_fields_from_dutch_and_english_headers() -> None:
         "relates_to": "Related question",
     }
     assert mapping.unmapped(dutch, mapping.suggest_mapping(dutch)) == ["Opmerking"]
-
-
-def test_net_changes_between_two_dates(db: Path, reader: EmbeddedStore) -> None:
-    q = first_question(reader)
-    since = now_iso()
-    reader.update_node(q.id, {"status": "parked"}, actor="A")
-    reader.update_node(q.id, {"status": "open"}, actor="B")  # and back: no net change
-    reader.update_node(q.id, {"tags": ["lucht"]}, actor="B")
-    net = history.net_changes(reader.history(since=since))
-    assert [(n.target, n.net, n.fields, n.actors, n.count) for n in net if n.target == q.id] == [
-        (q.id, "changed", ["tags"], ["A", "B"], 3)
-    ]

@@ -52,6 +52,8 @@ PAGES = {
     "export": "export",
     "importeren": "importeren",
     "geschiedenis": "geschiedenis",
+    "vergelijkbare-vragen": "vergelijkbare-vragen",
+    "hiaten": "hiaten",
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 WAIT_MS = 30_000
@@ -383,6 +385,7 @@ def test_screenshots_of_every_page_and_nothing_leaves_localhost(page: Page) -> N
         if name == "verkennen":
             frame = network_frame(page)
             assert all(urlparse(u).hostname in LOCAL_HOSTS for u in frame_resources(frame))
+        page.wait_for_load_state("networkidle")  # lazily loaded widgets (tables) are drawn
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
     assert not SESSIONS[id(page)].outside.urls

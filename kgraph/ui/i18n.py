@@ -44,6 +44,74 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_export": {"nl": "Export", "en": "Export"},
     "page_import": {"nl": "Importeren", "en": "Import"},
     "page_history": {"nl": "Geschiedenis", "en": "History"},
+    "page_gaps": {"nl": "Hiaten", "en": "Gaps"},
+    "page_similar": {"nl": "Vergelijkbare vragen", "en": "Similar questions"},
+    # sign-in and roles
+    "signin_title": {"nl": "Aanmelden", "en": "Sign in"},
+    "signin_intro": {
+        "nl": "Meld je aan om de vragen, de overdracht en de geschiedenis te zien.",
+        "en": "Sign in to see the questions, the handover and the history.",
+    },
+    "signin_name": {"nl": "Naam", "en": "Name"},
+    "signin_password": {"nl": "Wachtwoord", "en": "Password"},
+    "signin_submit": {"nl": "Aanmelden", "en": "Sign in"},
+    "signin_failed": {
+        "nl": "Aanmelden is niet gelukt. Controleer je naam en wachtwoord.",
+        "en": "Sign-in failed. Check your name and password.",
+    },
+    "signin_wait": {
+        "nl": "Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.",
+        "en": "Too many failed attempts. Try again in {seconds} seconds.",
+    },
+    "signin_oidc": {"nl": "Aanmelden via {provider}", "en": "Sign in with {provider}"},
+    "signin_oidc_default": {
+        "nl": "Aanmelden via de organisatie",
+        "en": "Sign in through your organisation",
+    },
+    "signin_local": {"nl": "Of met een lokaal account:", "en": "Or with a local account:"},
+    "signin_no_role": {
+        "nl": "{name} is aangemeld, maar heeft geen rol in kgraph. Vraag een beheerder om "
+        "je toe te voegen.",
+        "en": "{name} is signed in but has no role in kgraph. Ask an administrator to add you.",
+    },
+    "signout": {"nl": "Afmelden", "en": "Sign out"},
+    "signed_in_as": {
+        "nl": "Aangemeld als **{name}** ({role})",
+        "en": "Signed in as **{name}** ({role})",
+    },
+    "role_viewer": {"nl": "lezer", "en": "viewer"},
+    "role_editor": {"nl": "redacteur", "en": "editor"},
+    "role_admin": {"nl": "beheerder", "en": "administrator"},
+    "local_only": {
+        "nl": "geen aanmelding ingesteld: alleen bereikbaar op {address}",
+        "en": "no sign-in configured: reachable on {address} only",
+    },
+    "oidc_incomplete": {
+        "nl": "OIDC-aanmelding staat uit: {problems}",
+        "en": "OIDC sign-in is off: {problems}",
+    },
+    "refuse_title": {"nl": "kgraph start hier niet", "en": "kgraph will not serve here"},
+    "refuse_network": {
+        "nl": "Dit dashboard luistert op {address}, maar er is geen aanmelding ingesteld: "
+        "iedereen op het netwerk zou alles kunnen lezen en wijzigen. Start het op 127.0.0.1 "
+        "(`make run` of `kgraph serve`), of stel eerst aanmelding in: `kgraph users add NAAM "
+        "--role admin`, of een `[auth]`-sectie in `.streamlit/secrets.toml`.",
+        "en": "This dashboard listens on {address}, but no sign-in is configured: anyone on "
+        "the network could read and change everything. Start it on 127.0.0.1 (`make run` or "
+        "`kgraph serve`), or configure sign-in first: `kgraph users add NAME --role admin`, "
+        "or an `[auth]` section in `.streamlit/secrets.toml`.",
+    },
+    "every_interface": {"nl": "alle netwerkadressen", "en": "every network address"},
+    "refuse_config": {
+        "nl": "De aanmeldinstellingen zijn niet te lezen, dus niemand wordt toegelaten: {error}",
+        "en": "The sign-in settings cannot be read, so nobody is let in: {error}",
+    },
+    "read_only": {
+        "nl": "Je bent aangemeld als lezer: je kunt alles bekijken en exporteren, maar niets "
+        "wijzigen.",
+        "en": "You are signed in as a viewer: you can look at and export everything, but "
+        "change nothing.",
+    },
     # common
     "all": {"nl": "alle", "en": "all"},
     "choose": {"nl": "Kies…", "en": "Choose…"},
@@ -81,13 +149,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_item": {"nl": "Item", "en": "Item"},
     "col_change": {"nl": "Wijziging", "en": "Change"},
     "col_field": {"nl": "Veld", "en": "Field"},
-    "col_fields": {"nl": "Velden", "en": "Fields"},
     "col_value": {"nl": "Waarde", "en": "Value"},
     "col_direction": {"nl": "Richting", "en": "Direction"},
     "col_handover": {"nl": "Overdracht", "en": "Handover"},
     "col_landing": {"nl": "Landingsplaats", "en": "Landing place"},
     "col_raised_in": {"nl": "Gesteld in", "en": "Raised in"},
-    "col_net": {"nl": "Per saldo", "en": "Net"},
     "field_status": {"nl": "Status", "en": "Status"},
     "field_owner": {"nl": "Eigenaar", "en": "Owner"},
     "field_tags": {"nl": "Tags", "en": "Tags"},
@@ -367,23 +433,116 @@ STRINGS: dict[str, dict[str, str]] = {
     "person": {"nl": "Persoon", "en": "Person"},
     "n_changes": {"nl": "{n} wijzigingen", "en": "{n} changes"},
     "history_list": {"nl": "Alle wijzigingen", "en": "All changes"},
-    "history_net": {"nl": "Verschil tussen de datums", "en": "Difference between the dates"},
-    "history_net_help": {
-        "nl": "Per item: hoe het aan het eind van de periode verschilt van het begin.",
-        "en": "Per item: how it differs at the end of the period from the start.",
+    "history_report": {"nl": "Voor de stuurgroep", "en": "For the steering group"},
+    "history_report_help": {
+        "nl": "Wat er tussen de gekozen datums veranderde, per saldo, over alle personen en "
+        "items (de filters op persoon en item gelden voor de lijst met alle wijzigingen).",
+        "en": "What changed between the chosen dates, net, across all people and items (the "
+        "person and item filters apply to the list of all changes).",
     },
+    "report_handover": {
+        "nl": "Overdrachten die van status veranderden ({n})",
+        "en": "Handovers whose status moved ({n})",
+    },
+    "report_items": {"nl": "Items", "en": "Items"},
+    "report_links": {"nl": "Verbindingen", "en": "Links"},
+    "report_added": {"nl": "Toegevoegd", "en": "Added"},
+    "report_removed": {"nl": "Verwijderd", "en": "Removed"},
+    "report_changed": {"nl": "Gewijzigd", "en": "Changed"},
+    "report_none": {"nl": "Niets in deze periode.", "en": "Nothing in this period."},
     "history_cut": {
         "nl": "Alleen de laatste {n} wijzigingen worden getoond; verklein de periode.",
         "en": "Only the last {n} changes are shown; narrow the period.",
     },
     "history_none": {"nl": "Geen wijzigingen bij deze filters.", "en": "No changes match."},
-    "net_added": {"nl": "nieuw", "en": "added"},
-    "net_deleted": {"nl": "verwijderd", "en": "deleted"},
-    "net_changed": {"nl": "gewijzigd", "en": "changed"},
-    "net_added_deleted": {
-        "nl": "toegevoegd en weer verwijderd",
-        "en": "added and deleted again",
+    # gaps and centrality
+    "gaps_intro": {
+        "nl": "De losse eindjes van de graaf en van de overdracht, met wat ze betekenen. Kies "
+        "een item om het in Verkennen te bekijken.",
+        "en": "The loose ends of the graph and of the handover, with what they mean. Choose "
+        "an item to look at it in Explore.",
     },
+    "gaps_tab": {"nl": "Hiaten", "en": "Gaps"},
+    "central_tab": {
+        "nl": "Wat de graaf bij elkaar houdt",
+        "en": "What holds the graph together",
+    },
+    "gaps_total": {
+        "nl": "Items met minstens één los eindje: {n}.",
+        "en": "Items with at least one loose end: {n}.",
+    },
+    "gaps_graph": {"nl": "In de graaf", "en": "In the graph"},
+    "gaps_handover": {"nl": "In de overdracht", "en": "In the handover"},
+    "gaps_none": {"nl": "Niets gevonden: in orde.", "en": "Nothing found: all good."},
+    "gaps_no_landing": {
+        "nl": "Zonder enige landingsplaats",
+        "en": "Without any landing place",
+    },
+    "gaps_not_accepted": {
+        "nl": "Nog nergens belegd",
+        "en": "Not yet accepted anywhere",
+    },
+    "gaps_idle_places": {
+        "nl": "Landingsplaatsen waar niets landt",
+        "en": "Landing places that receive nothing",
+    },
+    "show_in_explore": {"nl": "Toon in Verkennen", "en": "Show in Explore"},
+    "central_top": {"nl": "Aantal tonen", "en": "How many"},
+    "central_approx": {
+        "nl": "De brugfunctie is geschat vanuit {samples} van de {nodes} knopen.",
+        "en": "Bridging was estimated from {samples} of the {nodes} nodes.",
+    },
+    "central_in_words": {"nl": "**In woorden**", "en": "**In words**"},
+    "col_rank": {"nl": "#", "en": "#"},
+    "col_links": {"nl": "Verbindingen", "en": "Links"},
+    "col_bridging": {"nl": "Brugfunctie (%)", "en": "Bridging (%)"},
+    # similar questions
+    "similar_min_score": {"nl": "Minimale score", "en": "Minimum score"},
+    "similar_min_score_help": {
+        "nl": "Lager toont meer, maar ook minder verwante paren.",
+        "en": "Lower shows more, but also less related pairs.",
+    },
+    "similar_top": {"nl": "Hoogstens zoveel paren", "en": "At most this many pairs"},
+    "similar_busy": {"nl": "Vragen vergelijken…", "en": "Comparing questions…"},
+    "similar_found": {
+        "nl": "Voorgesteld: {n}, uit {questions} vragen. Weggelaten: {linked} al gekoppeld, "
+        "{dismissed} afgewezen.",
+        "en": "Proposed: {n}, from {questions} questions. Left out: {linked} already linked, "
+        "{dismissed} dismissed.",
+    },
+    "similar_none": {
+        "nl": "Geen paren boven deze score.",
+        "en": "No pairs above this score.",
+    },
+    "similar_shared": {"nl": "gedeelde woorden: {words}", "en": "shared words: {words}"},
+    "similar_accept": {"nl": "Koppelen", "en": "Link"},
+    "similar_accept_help": {
+        "nl": "Legt de verbinding 'hangt samen met' tussen de twee vragen.",
+        "en": "Adds the link 'relates to' between the two questions.",
+    },
+    "similar_dismiss": {"nl": "Afwijzen", "en": "Dismiss"},
+    "similar_dismiss_help": {
+        "nl": "Niet dezelfde vraag; dit paar wordt niet meer voorgesteld.",
+        "en": "Not the same question; this pair is not proposed again.",
+    },
+    "similar_both": {"nl": "Beide in Verkennen", "en": "Both in Explore"},
+    "similar_accepted": {
+        "nl": "„{a}” en „{b}” gekoppeld door {who}.",
+        "en": "“{a}” and “{b}” linked by {who}.",
+    },
+    "similar_dismissed_done": {
+        "nl": "„{a}” en „{b}” afgewezen door {who}; dit paar komt niet terug.",
+        "en": "“{a}” and “{b}” dismissed by {who}; this pair will not come back.",
+    },
+    "similar_linked_title": {
+        "nl": "Gekoppeld na vergelijking ({n})",
+        "en": "Linked after comparison ({n})",
+    },
+    "similar_dismissed_title": {"nl": "Afgewezen paren ({n})", "en": "Dismissed pairs ({n})"},
+    "similar_none_yet": {"nl": "Nog geen.", "en": "None yet."},
+    "col_score": {"nl": "Score", "en": "Score"},
+    "col_question_a": {"nl": "Vraag", "en": "Question"},
+    "col_question_b": {"nl": "Lijkt op", "en": "Looks like"},
 }
 
 

@@ -1,7 +1,11 @@
 """The store behind the dashboard, created once per location and shared by all sessions.
 
 The embedded store is safe to share between Streamlit's script threads (one connection
-behind a re-entrant lock). Reads that pages repeat on every rerun are cached with
+behind a re-entrant lock). Each session sees it through a ``GuardedStore`` for the person
+signed in (``kgraph.ui.signin``): ``store()`` and ``edit()`` return that guard, so a write
+the person's role does not allow raises ``PermissionDenied`` before anything is touched,
+and every change is recorded under their name. The cached reads below use the shared
+store itself: reading is the same for every role. Reads that pages repeat on every rerun are cached with
 ``st.cache_data`` keyed on the store's *generation*: a counter every edit made through
 ``edit()`` bumps, so an edit is visible at once in every session. Changes made by another
 process (the CLI, a second dashboard) show up when the short time-to-live runs out.
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from kgraph.auth.guard import GuardedStore, allows
 from kgraph.model import Edge, Node
 from kgraph.store import default_location, open_store
 from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
@@ -72,9 +77,16 @@ def handle() -> StoreHandle:
     return _open(location())
 
 
+#: who the read-only guard names while nobody is named in local mode (it can never write)
+NOBODY = "anonymous"
+
+
 def store() -> GraphStore:
-    """The shared store (for reads that are not worth caching)."""
-    return handle().store
+    """This session's view of the shared store: a ``GuardedStore`` for ``actor()`` with
+    ``role()`` (read-only while nobody is named). Use it for reads that are not worth
+    caching and, through ``edit()``, for every write."""
+    who = actor()
+    return GuardedStore(handle().store, who or NOBODY, role() if who else "viewer")
 
 
 def generation() -> int:
@@ -82,17 +94,49 @@ def generation() -> int:
 
 
 def actor() -> str:
-    """The person named in the sidebar (empty when nobody is named yet)."""
+    """Who is making changes: the signed-in person, or with no sign-in configured the name
+    typed in the sidebar (empty when nobody is named yet, or the app did not let anyone
+    in this run)."""
+    from kgraph.ui import signin
+
+    access = signin.current()
+    if access is None:
+        return ""
+    if access.user is not None:
+        return access.user.name
+    if access.mode != "none":
+        return ""
     return str(st.session_state.get("actor", "") or "").strip()
+
+
+def role() -> str:
+    """The person's role: the signed-in person's; with no sign-in configured the local
+    person may do everything; anyone else only reads."""
+    from kgraph.ui import signin
+
+    access = signin.current()
+    if access is not None and access.user is not None:
+        return access.user.role
+    if access is not None and access.mode == "none" and access.refusal is None:
+        return signin.LOCAL_ROLE
+    return "viewer"
+
+
+def can(action: str) -> bool:
+    """Whether this session's person may do ``action`` (see ``kgraph.auth.guard.ACTIONS``);
+    pages use it to hide what the store would refuse anyway."""
+    return allows(role(), action)
 
 
 @contextmanager
 def edit() -> Iterator[GraphStore]:
-    """One store transaction in the sidebar person's name; cached reads refresh after it."""
+    """One store transaction through this session's guard, in the person's name; cached
+    reads refresh after it. ``PermissionDenied`` when the role does not allow writing."""
     h = handle()
+    guarded = store()
     try:
-        with h.store.transaction(actor=actor() or None):
-            yield h.store
+        with guarded.transaction():
+            yield guarded
     finally:
         h.bump()
 

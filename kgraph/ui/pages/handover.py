@@ -85,7 +85,8 @@ def _missing(rows: Sequence[HandoverRow]) -> None:
     st.error(
         f"**{t('no_landing_title', n=len(missing))}**\n\n{lines}", icon=":material/priority_high:"
     )
-    _propose_form(missing)
+    if state.can("edit"):
+        _propose_form(missing)
 
 
 def _propose_form(missing: Sequence) -> None:
@@ -245,13 +246,17 @@ def render() -> None:
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash, icon=":material/check:")
-    if not state.actor():
+    can_edit = state.can("edit")
+    if not can_edit:
+        st.info(t("read_only"), icon=":material/visibility:")
+    elif not state.actor():
         st.info(t("name_needed"), icon=":material/person:")
     rows = _rows()
     _metrics(rows)
     _missing(rows)
     _groups(rows)
-    _decision_form(rows)
+    if can_edit:
+        _decision_form(rows)
     _downloads()
 
 

@@ -1,16 +1,18 @@
-"""Geschiedenis: every change filtered by date, person and node; what changed between two
-dates, summed up per item."""
+"""Geschiedenis: every change filtered by date, person and node; and for the steering group
+what changed between two dates (``kgraph.analysis.changes_since``): the handover statuses
+that moved, then the items and links added, removed and changed, per kind."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from kgraph.analysis import ChangeReport, changes_since
 from kgraph.store.base import Change
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.i18n import t
@@ -28,55 +30,6 @@ def day_start(day: date) -> str:
     return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat(timespec="microseconds")
 
 
-@dataclass(frozen=True)
-class NetChange:
-    """How one item differs at the end of a period from its start.
-
-    ``net`` is ``added``, ``deleted``, ``changed`` or ``added_deleted``; ``fields`` the
-    keys whose value differs; ``count`` the number of changes in the period.
-    """
-
-    target: str
-    net: str
-    fields: list[str]
-    actors: list[str]
-    count: int
-
-
-def net_changes(changes: Sequence[Change]) -> list[NetChange]:
-    """Per item changed in ``changes`` (in order): its net change; an item changed and
-    changed back is left out."""
-    first: dict[str, Change] = {}
-    last: dict[str, Change] = {}
-    actors: dict[str, set[str]] = {}
-    count: dict[str, int] = {}
-    for c in changes:
-        first.setdefault(c.target, c)
-        last[c.target] = c
-        actors.setdefault(c.target, set()).add(c.actor)
-        count[c.target] = count.get(c.target, 0) + 1
-    out: list[NetChange] = []
-    for target, start in first.items():
-        end = last[target]
-        before, after = start.before, end.after
-        if before is None and after is None:
-            net = "added_deleted"
-        elif before is None:
-            net = "added"
-        elif after is None:
-            net = "deleted"
-        else:
-            net = "changed"
-        keys: list[str] = []
-        if net == "changed":
-            merged = Change(0, 0, end.at, end.actor, "update_node", target, before, after)
-            keys = list(widgets.changed_fields(merged))
-            if not keys:
-                continue  # changed and changed back
-        out.append(NetChange(target, net, keys, sorted(actors[target]), count[target]))
-    return out
-
-
 def _names(changes: Sequence[Change]) -> dict[str, str]:
     """Titles for the targets of ``changes``: from the history itself (so deleted items
     keep their name), else from the store."""
@@ -92,6 +45,95 @@ def _names(changes: Sequence[Change]) -> dict[str, str]:
     missing = sorted(ends - set(names))
     names.update(state.titles(missing))
     return names
+
+
+# --- for the steering group ---------------------------------------------------------------
+
+
+def _value(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _fields(row: dict[str, Any]) -> str:
+    """``status: open → in_progress; owner: – → Ada`` for a changed item or link."""
+    return "; ".join(
+        f"{f['field']}: {_value(f['before'])} → {_value(f['after'])}" for f in row.get("fields", [])
+    )
+
+
+def _per_kind(groups: dict[str, list[dict[str, Any]]], label: Any) -> str:
+    return ", ".join(f"{len(rows)} × {label(kind)}" for kind, rows in sorted(groups.items()))
+
+
+def _handover_moves(report: ChangeReport) -> None:
+    lang = i18n.lang()
+    st.markdown(f"**{t('report_handover', n=len(report.handover))}**")
+    st.caption(report.explanations["handover"][lang])
+    if not report.handover:
+        st.caption(t("report_none"))
+        return
+    rows = [
+        {
+            t("col_item"): m["src_title"],
+            t("col_landing"): m["dst_title"],
+            t("path_from"): i18n.status_label(m["from"]),
+            t("path_to"): i18n.status_label(m["to"]),
+            t("col_who"): m["by"],
+            t("col_when"): widgets.short_time(m["at"]),
+            t("field_decided_by"): m.get("decided_by") or "",
+            t("field_note"): m.get("note") or "",
+        }
+        for m in report.handover
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def _bucket(
+    bucket: dict[str, dict[str, list[dict[str, Any]]]], links: bool, title: str, why: str
+) -> None:
+    st.markdown(f"**{title}**")
+    st.caption(why)
+    if not any(bucket.values()):
+        st.caption(t("report_none"))
+        return
+    label = i18n.edge_label if links else i18n.kind_label
+    for what in ("added", "removed", "changed"):
+        groups = bucket[what]
+        if not groups:
+            continue
+        n = sum(len(rows) for rows in groups.values())
+        with st.expander(f"{t(f'report_{what}')} ({n}): {_per_kind(groups, label)}"):
+            data = []
+            for kind, rows in sorted(groups.items()):
+                for r in rows:
+                    entry: dict[str, Any] = {t("col_kind"): label(kind)}
+                    if links:
+                        entry[t("path_from")] = r["src_title"]
+                        entry[t("path_to")] = r["dst_title"]
+                        entry[t("col_handover")] = (
+                            i18n.status_label(r["status"]) if r.get("status") else ""
+                        )
+                    else:
+                        entry[t("col_title")] = r["title"]
+                    if what == "changed":
+                        entry[t("col_change")] = _fields(r)
+                    entry[t("col_who")] = ", ".join(r["by"])
+                    entry[t("col_when")] = widgets.short_time(r["at"])
+                    data.append(entry)
+            st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+
+
+def report_section(report: ChangeReport) -> None:
+    """What changed in the period, grouped so a steering group reads it in a minute."""
+    lang = i18n.lang()
+    st.caption(t("history_report_help"))
+    st.info(report.headline[lang], icon=":material/summarize:")
+    _handover_moves(report)
+    _bucket(report.nodes, False, t("report_items"), report.explanations["nodes"][lang])
+    _bucket(report.edges, True, t("report_links"), report.explanations["edges"][lang])
 
 
 def _filters() -> tuple[str | None, str | None, str | None, DeltaGenerator]:
@@ -135,7 +177,7 @@ def render() -> None:
     if person:
         changes = [c for c in changes if c.actor == person]
     st.caption(t("n_changes", n=len(changes)))
-    tab_list, tab_net = st.tabs([t("history_list"), t("history_net")])
+    tab_list, tab_report = st.tabs([t("history_list"), t("history_report")])
     names = _names(changes)
     with tab_list:
         if len(changes) > SHOW_ROWS:
@@ -154,28 +196,8 @@ def render() -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         else:
             st.info(t("history_none"))
-    with tab_net:
-        st.caption(t("history_net_help"))
-        net = net_changes(changes)
-        if net:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            t("col_item"): widgets.target_label(r.target, names),
-                            t("col_net"): t(f"net_{r.net}"),
-                            t("col_fields"): ", ".join(r.fields),
-                            t("col_who"): ", ".join(r.actors),
-                            t("col_count"): r.count,
-                        }
-                        for r in net
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-        else:
-            st.info(t("history_none"))
+    with tab_report:
+        report_section(changes_since(state.store(), since or day_start(date.min), until))
 
 
 if __name__ == "__main__":

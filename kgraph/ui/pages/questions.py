@@ -284,7 +284,8 @@ def _edit_section(rows: Sequence[Node]) -> None:
             )
         )
     _editor(node)
-    _delete(node)
+    if state.can("delete"):  # deleting a question takes its links along: admins only
+        _delete(node)
 
 
 def _add_section(areas: Mapping[str, str]) -> None:
@@ -382,7 +383,10 @@ def add_question(
 
 def render() -> None:
     st.title(t("page_questions"))
-    if not state.actor():
+    can_edit = state.can("edit")
+    if not can_edit:
+        st.info(t("read_only"), icon=":material/visibility:")
+    elif not state.actor():
         st.info(t("name_needed"), icon=":material/person:")
     flash = st.session_state.pop(FLASH, None)
     if flash:
@@ -405,6 +409,8 @@ def render() -> None:
     )
     st.caption(t("n_of_m", n=len(rows), m=len(questions)))
     _table(rows, raised, areas)
+    if not can_edit:
+        return
     left, right = st.columns([3, 2])
     with left:
         _edit_section(rows)

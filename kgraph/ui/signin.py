@@ -1,0 +1,317 @@
+"""Who is using the dashboard: sign-in, the signed-in person's role, and whether the app may
+serve at all. ``app.py`` calls ``sidebar()`` and then ``gate()`` on every run, before any
+page; pages ask ``kgraph.ui.state`` (``actor()``, ``role()``, ``can()``, ``store()``).
+
+The mode is read from ``kgraph.auth.signin_status`` at every run, so adding the first user
+with ``kgraph users add`` turns sign-in on without a restart:
+
+- ``oidc``: an ``[auth]`` section in ``.streamlit/secrets.toml`` and Authlib installed —
+  ``st.login()`` / ``st.user`` / ``st.logout()``; the role comes from the users file or the
+  ``[kgraph.roles]`` mapping (``kgraph.auth.oidc_user``).
+- ``local``: the users file has someone with a password — a sign-in form (name and
+  password, checked with bcrypt); a failed attempt gets one neutral message whatever was
+  wrong, and after ``FREE_ATTEMPTS`` failures a session must wait, longer each time.
+- ``both``: either way in.
+- ``none``: no sign-in configured — local single-user mode as before: the sidebar's name
+  field names the person, who may do everything, and the app serves on loopback only.
+
+Serving: without sign-in the app refuses to run (an error, nothing else) when Streamlit
+listens on anything but a loopback address — including the default of every interface —
+so ``streamlit run app.py --server.address 0.0.0.0`` is covered as well as ``kgraph serve``.
+
+The local sign-in lives in the Streamlit session (server side): a page reload starts a new
+session and asks again. The throttle is per session, so it slows a person at the form
+down; bcrypt's cost (about a quarter of a second per check) slows everyone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+from streamlit import config as st_config
+
+from kgraph.auth.oidc import OidcConfig, oidc_user
+from kgraph.auth.serve import DEFAULT_ADDRESS, is_loopback
+from kgraph.auth.signin import SigninStatus, signin_status
+from kgraph.auth.users import UsersFile
+from kgraph.errors import KGraphError, PermissionDenied
+from kgraph.store import default_location
+from kgraph.ui import widgets
+from kgraph.ui.i18n import t
+
+#: session keys (never widget keys, so no widget can set them)
+ACCESS = "signin_access"
+SIGNED_IN = "signin_name"
+FAILURES = "signin_failures"
+LOCKED_UNTIL = "signin_locked_until"
+#: widget keys of the sign-in form
+F_NAME = "signin_form_name"
+F_PASSWORD = "signin_form_password"
+
+#: failed attempts a session may make before it has to wait
+FREE_ATTEMPTS = 5
+#: the first wait; it doubles with every further failure, up to ``MAX_LOCK_S``
+LOCK_S = 30.0
+MAX_LOCK_S = 900.0
+#: with no sign-in configured, the one local person may do everything
+LOCAL_ROLE = "admin"
+
+MODES = ("none", "local", "oidc", "both")
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """The signed-in person: ``name`` (what the history records), ``role``, and ``method``
+    (``password`` or ``oidc``)."""
+
+    name: str
+    role: str
+    method: str
+
+
+@dataclass(frozen=True)
+class Access:
+    """What this run of the app may show.
+
+    ``refusal``: why the app does not serve at all (listening on a network without
+    sign-in, or unreadable sign-in settings). ``problem``: an OIDC person the provider let
+    in but kgraph gives no role.
+    """
+
+    mode: str
+    user: SessionUser | None = None
+    refusal: str | None = None
+    problem: str | None = None
+    oidc: OidcConfig = field(default_factory=OidcConfig)
+    address: str = DEFAULT_ADDRESS
+
+    @property
+    def may_enter(self) -> bool:
+        """True when the pages may run: signed in, or no sign-in configured."""
+        return self.refusal is None and (self.mode == "none" or self.user is not None)
+
+
+# --- the rules (plain functions, tested without a browser or an identity provider) --------
+
+
+def signin_mode(status: SigninStatus) -> str:
+    """``none``, ``local``, ``oidc`` or ``both``: which ways in the configuration offers."""
+    if status.oidc.configured and status.local:
+        return "both"
+    if status.oidc.configured:
+        return "oidc"
+    if status.local:
+        return "local"
+    return "none"
+
+
+def refuses_to_listen(address: str | None, signin_configured: bool, *, serving: bool) -> bool:
+    """Whether the app must not serve: no sign-in configured and Streamlit's
+    ``server.address`` is not loopback (unset means every interface).
+
+    ``serving`` is false when no server listens at all (``AppTest``); an unset address is
+    moot there, while an address set explicitly is still checked.
+    """
+    if signin_configured:
+        return False
+    if not address:
+        return serving
+    return not is_loopback(address)
+
+
+def lockout_seconds(failures: int) -> float:
+    """How long a session waits after ``failures`` failed attempts in a row."""
+    if failures < FREE_ATTEMPTS:
+        return 0.0
+    return min(LOCK_S * 2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_S)
+
+
+def oidc_session_user(
+    claims: Mapping[str, Any], users: UsersFile, roles: Mapping[str, str]
+) -> SessionUser:
+    """The session user for a person ``st.login`` signed in (``st.user`` as ``claims``);
+    ``PermissionDenied`` when kgraph gives them no role."""
+    user = oidc_user(claims, users, roles)
+    return SessionUser(user.name, user.role, "oidc")
+
+
+def password_session_user(users: UsersFile, name: str) -> SessionUser | None:
+    """The session user for ``name`` signed in with a password, read anew from the users
+    file: a removed user is signed out and a changed role counts at once."""
+    user = users.get(name)
+    if user is None or not user.has_password:
+        return None
+    return SessionUser(user.name, user.role, "password")
+
+
+# --- this run -----------------------------------------------------------------------------
+
+
+def _serving() -> bool:
+    # AppTest patches the config module's get_option (not the st.get_option alias).
+    return not st_config.get_option("global.appTest")
+
+
+def _claims() -> dict[str, Any]:
+    claims = dict(st.user.to_dict())
+    return claims if claims.get("is_logged_in") else {}
+
+
+def resolve() -> Access:
+    """Work out this run's access from the settings, the session and ``st.user``."""
+    address = st_config.get_option("server.address")
+    try:
+        status = signin_status(default_location())
+    except KGraphError as exc:
+        return Access("none", refusal=t("refuse_config", error=widgets.md(exc)))
+    mode = signin_mode(status)
+    if refuses_to_listen(address, status.configured, serving=_serving()):
+        shown = widgets.md(address) if address else t("every_interface")
+        text = t("refuse_network", address=shown)
+        return Access(mode, refusal=text, oidc=status.oidc, address=address or "")
+    shown = address or DEFAULT_ADDRESS
+    if mode == "none":
+        return Access(mode, oidc=status.oidc, address=shown)
+    users = UsersFile(status.users_file)
+    name = st.session_state.get(SIGNED_IN)
+    try:
+        if status.local and isinstance(name, str):
+            user = password_session_user(users, name)
+            if user is not None:
+                return Access(mode, user=user, oidc=status.oidc, address=shown)
+            st.session_state.pop(SIGNED_IN, None)
+        claims = _claims() if status.oidc.configured else {}
+        if claims:
+            try:
+                user = oidc_session_user(claims, users, status.oidc.roles)
+            except PermissionDenied:
+                who = str(claims.get("email") or claims.get("sub") or "?")
+                problem = t("signin_no_role", name=widgets.md(who))
+                return Access(mode, problem=problem, oidc=status.oidc, address=shown)
+            return Access(mode, user=user, oidc=status.oidc, address=shown)
+    except KGraphError as exc:  # the users file became unreadable: let nobody in
+        return Access(mode, refusal=t("refuse_config", error=widgets.md(exc)))
+    return Access(mode, oidc=status.oidc, address=shown)
+
+
+def current() -> Access | None:
+    """This session's access as ``sidebar()`` worked it out for the current run."""
+    value = st.session_state.get(ACCESS)
+    return value if isinstance(value, Access) else None
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+
+def role_label(role: str) -> str:
+    return t(f"role_{role}")
+
+
+def _sign_out() -> None:
+    """Forget everything this session knew (keeping the language) and end an OIDC sign-in."""
+    access = current()
+    lang = st.session_state.get("lang")
+    st.session_state.clear()
+    if lang is not None:
+        st.session_state["lang"] = lang
+    if access is not None and (access.problem or (access.user and access.user.method == "oidc")):
+        st.logout()
+
+
+def sidebar() -> Access:
+    """Work out this run's access, remember it for the pages, and draw the sidebar part:
+    the name field (no sign-in configured) or who is signed in and a sign-out button."""
+    access = resolve()
+    st.session_state[ACCESS] = access
+    if access.refusal is not None:
+        return access
+    if access.mode == "none":
+        st.text_input(t("your_name"), key="actor", help=t("your_name_help"))
+        if not str(st.session_state.get("actor") or "").strip():
+            st.caption(t("name_needed"))
+        # a loopback address (an IP literal or "localhost"): nothing Markdown acts on
+        st.caption(t("local_only", address=access.address))
+        if access.oidc.problems:
+            st.caption(t("oidc_incomplete", problems=widgets.md("; ".join(access.oidc.problems))))
+    elif access.user is not None:
+        st.markdown(
+            t("signed_in_as", name=widgets.md(access.user.name), role=role_label(access.user.role))
+        )
+        st.button(t("signout"), key="signin_signout", on_click=_sign_out)
+    return access
+
+
+def _attempt(users: UsersFile, name: str, password: str) -> None:
+    """Check one sign-in attempt; on success remember the person and start again."""
+    now = time.monotonic()
+    locked_until = float(st.session_state.get(LOCKED_UNTIL, 0.0))
+    if now < locked_until:
+        st.error(t("signin_wait", seconds=int(locked_until - now) + 1), icon=":material/timer:")
+        return
+    user = users.verify(name.strip(), password) if name.strip() and password else None
+    if user is None:
+        failures = int(st.session_state.get(FAILURES, 0)) + 1
+        st.session_state[FAILURES] = failures
+        wait = lockout_seconds(failures)
+        if wait:
+            st.session_state[LOCKED_UNTIL] = time.monotonic() + wait
+        st.error(t("signin_failed"), icon=":material/lock:")
+        return
+    st.session_state.pop(FAILURES, None)
+    st.session_state.pop(LOCKED_UNTIL, None)
+    st.session_state[SIGNED_IN] = user.name
+    st.rerun()
+
+
+def _oidc_buttons(oidc: OidcConfig) -> None:
+    for provider in oidc.providers:
+        args: tuple[str, ...] = () if provider == "default" else (provider,)
+        label = t("signin_oidc_default") if not args else t("signin_oidc", provider=provider)
+        st.button(
+            label,
+            key=f"signin_oidc_{provider}",
+            type="primary",
+            on_click=st.login,
+            args=args,
+            icon=":material/login:",
+        )
+
+
+def _form(access: Access) -> None:
+    st.title(t("signin_title"))
+    st.caption(t("signin_intro"))
+    if access.problem:
+        st.error(access.problem, icon=":material/block:")
+        st.button(t("signout"), key="signin_signout_refused", on_click=_sign_out)
+    if access.mode in ("oidc", "both"):
+        _oidc_buttons(access.oidc)
+    if access.mode not in ("local", "both"):
+        return
+    if access.mode == "both":
+        st.caption(t("signin_local"))
+    with st.form("signin_form", clear_on_submit=True, enter_to_submit=True):
+        name = st.text_input(t("signin_name"), key=F_NAME, autocomplete="username")
+        password = st.text_input(
+            t("signin_password"), key=F_PASSWORD, type="password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button(t("signin_submit"), type="primary")
+    if submitted:
+        status = signin_status(default_location())
+        _attempt(UsersFile(status.users_file), name, password)
+
+
+def gate(access: Access) -> None:
+    """Return when the pages may run; otherwise draw the refusal or the sign-in form and
+    end this run, so no page content is ever drawn for someone not let in."""
+    if access.may_enter:
+        return
+    if access.refusal is not None:
+        st.title(t("refuse_title"))
+        st.error(access.refusal, icon=":material/block:")
+    else:
+        _form(access)
+    st.stop()

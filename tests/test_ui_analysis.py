@@ -1,0 +1,274 @@
+"""The analysis in the dashboard, driven through Streamlit's AppTest on a temporary embedded
+store seeded with the City Deal graph: the Hiaten page (gaps, handover loose ends,
+centrality), the similar-question review, changes-since on the history page, and the
+Overzicht chart fed by the handover coverage. Expected figures come from ``kgraph.analysis``
+run on the same store, so the pages are checked against the library, not against numbers
+written down here."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+from helpers.ui import button, open_page
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Expander
+
+from kgraph.analysis import (
+    GAP_LABELS,
+    centrality,
+    find_gaps,
+    find_similar,
+    handover_coverage,
+)
+from kgraph.analysis.handover import EXPLANATIONS
+from kgraph.analysis.similar import DISMISSED_PROP
+from kgraph.model import HANDOVER_STATUSES, STATUS_LABELS
+from kgraph.store.embedded import EmbeddedStore
+from kgraph.ui.i18n import STRINGS
+from kgraph.ui.pages import explore, gaps, similar
+
+pytest_plugins = ["ui_fixtures"]
+
+DATAGEDREVEN = "cop:datagedreven-werken-door-te-voorspellen"
+LONG_AGO = "2024-01-15T09:00:00.000000+00:00"
+
+
+def expander(at: AppTest, starts: str) -> Expander:
+    found = [e for e in at.expander if e.label.startswith(starts)]
+    assert len(found) == 1, f"no single expander {starts!r}: {[e.label for e in at.expander]}"
+    return found[0]
+
+
+def ids_in(frame: pd.DataFrame, store: EmbeddedStore, column: str = "Titel") -> set[str]:
+    """The node ids whose titles a table lists."""
+    by_title = {n.title: n.id for n in store.nodes()}
+    return {by_title[title] for title in frame[column]}
+
+
+# --- Hiaten -------------------------------------------------------------------------------
+
+
+def test_gaps_page_shows_every_category_with_the_analysis_counts(
+    db: Path, reader: EmbeddedStore
+) -> None:
+    found = find_gaps(reader)
+    coverage = handover_coverage(reader)
+    at = open_page("gaps")
+    assert at.title[0].value == "Hiaten"
+    for name, rows in found.groups.items():
+        box = expander(at, GAP_LABELS[name]["nl"] + " (")
+        assert box.label.endswith(f"({len(rows)})")
+        assert GAP_LABELS[name]["nl_help"] in [c.value for c in box.caption]
+        if rows:
+            assert ids_in(box.dataframe[0].value, reader) == {r["id"] for r in rows}
+    for name in gaps.HANDOVER_GAPS:
+        rows = getattr(coverage, name)
+        box = expander(at, STRINGS[f"gaps_{name}"]["nl"] + " (")
+        assert box.label.endswith(f"({len(rows)})")
+        assert EXPLANATIONS[name]["nl"] in [c.value for c in box.caption]
+
+
+def test_the_city_deal_gaps_are_named(db: Path, reader: EmbeddedStore) -> None:
+    """On the seed: the CoP 'Datagedreven werken door te voorspellen' lands nowhere, and the
+    two 'Bestuurlijke verandering' themes have no questions and no links at all."""
+    at = open_page("gaps")
+    no_landing = expander(at, "Zonder enige landingsplaats (").dataframe[0].value
+    assert DATAGEDREVEN in ids_in(no_landing, reader)
+    for starts in ("Kennisthema's zonder vragen (", "Losse items zonder enige verbinding ("):
+        titles = list(expander(at, starts).dataframe[0].value["Titel"])
+        assert len(titles) == 2
+        assert all(t.startswith("Bestuurlijke verandering") for t in titles)
+    # every complex question of the seed is only proposed: none is accepted yet
+    not_accepted = ids_in(expander(at, "Nog nergens belegd (").dataframe[0].value, reader)
+    assert {n.id for n in reader.nodes(["complex_question"])} <= not_accepted
+
+
+def test_the_gaps_page_speaks_english_on_the_switch(db: Path) -> None:
+    at = open_page("gaps", lang="en")
+    assert at.title[0].value == "Gaps"
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Themes without questions (") for label in labels)
+    assert any(label.startswith("Without any landing place (") for label in labels)
+
+
+def test_a_gap_item_is_shown_in_verkennen(db: Path, reader: EmbeddedStore) -> None:
+    themes = [r["id"] for r in find_gaps(reader).groups["empty_themes"]]
+    at = open_page("gaps")
+    at.selectbox(key="gaps_empty_themes_pick_nl").set_value(themes[-1]).run()
+    at.button(key="gaps_empty_themes_go").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Verkennen"
+    assert at.multiselect(key=explore.FOCUS).value == [themes[-1]]
+    assert at.selectbox(key=explore.SELECTED).value == themes[-1]
+
+
+def test_centrality_ranks_as_the_analysis_does(db: Path, reader: EmbeddedStore) -> None:
+    at = open_page("gaps")
+    at.multiselect(key=gaps.CENTRAL_KINDS).set_value(["landing_place", "organisation"]).run()
+    at.number_input(key=gaps.CENTRAL_TOP).set_value(5).run()
+    assert not at.exception
+    expected = centrality(reader, kinds=["landing_place", "organisation"], top=5).rows
+    frame = at.dataframe[-1].value
+    assert list(frame["Titel"]) == [r["title"] for r in expected]
+    assert list(frame["Verbindingen"]) == [r["degree"] for r in expected]
+    assert list(frame["#"]) == [1, 2, 3, 4, 5]
+    # the plain-language sentences are the analysis' own
+    words = "\n".join(t.value for t in at.text)
+    assert expected[0]["explanation"]["nl"] in words
+    # the best-connected item can be shown in Verkennen
+    at.selectbox(key="gaps_central_pick_nl").set_value(expected[1]["id"]).run()
+    at.button(key="gaps_central_go").click().run()
+    assert at.multiselect(key=explore.FOCUS).value == [expected[1]["id"]]
+
+
+# --- Vergelijkbare vragen -------------------------------------------------------------------
+
+
+def pair_key(a: str, b: str) -> str:
+    return f"{a}|{b}"
+
+
+def test_similar_pairs_need_a_name_to_be_reviewed(db: Path, reader: EmbeddedStore) -> None:
+    pairs = find_similar(reader).pairs
+    assert pairs, "the City Deal seed has similar questions"
+    at = open_page("similar")
+    assert at.title[0].value == "Vergelijkbare vragen"
+    first = pair_key(pairs[0].a, pairs[0].b)
+    assert at.button(key=f"similar_accept_{first}").disabled
+    assert at.button(key=f"similar_dismiss_{first}").disabled
+    assert any("Vul je naam" in i.value for i in at.info)
+
+
+def test_accepting_a_pair_links_the_questions_in_the_persons_name(
+    db: Path, reader: EmbeddedStore
+) -> None:
+    pair = find_similar(reader).pairs[0]
+    at = open_page("similar", name="Theo Themaleider")
+    at.button(key=f"similar_accept_{pair_key(pair.a, pair.b)}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    edge = reader.get_edge(pair.a, "RELATES_TO", pair.b)
+    assert edge is not None
+    assert edge.props["origin"] == "similarity"
+    assert edge.props["score"] == round(pair.score, 4)
+    last = reader.history(target=edge.key)[-1]
+    assert (last.op, last.actor) == ("add_edge", "Theo Themaleider")
+    # visible at once: no longer proposed, listed as linked, and said so
+    keys = {b.key for b in at.button}
+    assert f"similar_accept_{pair_key(pair.a, pair.b)}" not in keys
+    assert expander(at, "Gekoppeld na vergelijking (").label.endswith("(1)")
+    assert any("gekoppeld door Theo Themaleider" in s.value for s in at.success)
+    assert (pair.a, pair.b) not in {(p.a, p.b) for p in find_similar(reader).pairs}
+
+
+def test_dismissing_a_pair_removes_it_from_the_proposals(db: Path, reader: EmbeddedStore) -> None:
+    pair = find_similar(reader).pairs[0]
+    at = open_page("similar", name="Dana")
+    at.button(key=f"similar_dismiss_{pair_key(pair.a, pair.b)}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    assert reader.get_edge(pair.a, "RELATES_TO", pair.b) is None
+    node = reader.get_node(pair.a)
+    assert node is not None and pair.b in node.props[DISMISSED_PROP]
+    assert {c.actor for c in reader.history(target=pair.a)[-1:]} == {"Dana"}
+    again = find_similar(reader)
+    assert (pair.a, pair.b) not in {(p.a, p.b) for p in again.pairs}
+    assert again.skipped_dismissed == 1
+    keys = {b.key for b in at.button}
+    assert f"similar_dismiss_{pair_key(pair.a, pair.b)}" not in keys
+    assert expander(at, "Afgewezen paren (").label.endswith("(1)")
+    # a fresh session does not propose it either
+    later = open_page("similar", name="Dana")
+    assert f"similar_dismiss_{pair_key(pair.a, pair.b)}" not in {b.key for b in later.button}
+
+
+def test_both_questions_of_a_pair_are_shown_in_verkennen(db: Path, reader: EmbeddedStore) -> None:
+    pair = find_similar(reader).pairs[0]
+    at = open_page("similar")
+    at.button(key=f"similar_explore_{pair_key(pair.a, pair.b)}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Verkennen"
+    assert at.multiselect(key=explore.FOCUS).value == [pair.a, pair.b]
+
+
+def test_min_score_and_top_controls(db: Path, reader: EmbeddedStore) -> None:
+    at = open_page("similar", name="Eva")
+    at.number_input(key=similar.TOP).set_value(1).run()
+    assert len([b for b in at.button if (b.key or "").startswith("similar_accept_")]) == 1
+    at.number_input(key=similar.TOP).set_value(50).run()
+    strict = find_similar(reader, min_score=0.35, top=50).pairs
+    at.slider(key=similar.MIN_SCORE).set_value(0.35).run()
+    shown = [b.key for b in at.button if (b.key or "").startswith("similar_accept_")]
+    assert shown == [f"similar_accept_{pair_key(p.a, p.b)}" for p in strict]
+    at.slider(key=similar.MIN_SCORE).set_value(1.0).run()
+    assert any("Geen paren" in i.value for i in at.info)
+
+
+# --- Geschiedenis: changes since ----------------------------------------------------------
+
+
+def test_changes_since_shows_a_handover_moved_on_overdracht(
+    db: Path, reader: EmbeddedStore
+) -> None:
+    from kgraph.ui.pages import handover
+
+    # the seed was loaded long before the period the steering group looks at
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE history SET at = ?", (LONG_AGO,))
+    edge = next(e for e in reader.edges(["LANDS_IN"]) if (e.status or "proposed") == "proposed")
+    item = reader.get_node(edge.src)
+    place = reader.get_node(edge.dst)
+    assert item is not None and place is not None
+    at = open_page("handover", name="Stuurgroep Sam")
+    at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
+    at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
+    button(at, "Besluit opslaan").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    # and a change made elsewhere (the CLI, another process) is in it too
+    question = reader.nodes(["knowledge_question"])[0]
+    reader.update_node(question.id, {"status": "parked"}, actor="Bob")
+
+    at.switch_page("kgraph/ui/pages/history.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    moves = [d.value for d in at.dataframe if "Landingsplaats" in d.value.columns]
+    assert len(moves) == 1
+    row = moves[0].iloc[0]
+    assert (row["Item"], row["Landingsplaats"]) == (item.title, place.title)
+    assert (row["Van"], row["Naar"], row["Door"]) == (
+        STATUS_LABELS["proposed"]["nl"],
+        STATUS_LABELS["accepted"]["nl"],
+        "Stuurgroep Sam",
+    )
+    report = at.info[-1].value
+    assert report.startswith("0 items toegevoegd, 1 gewijzigd, 0 verwijderd")
+    assert "1 overdrachtsstatussen veranderd (2 wijzigingen door 2 personen)" in report
+    items = expander(at, "Gewijzigd (1): 1 × Kennisvraag").dataframe[0].value
+    assert list(items["Titel"]) == [question.title]
+    assert list(items["Wijziging"]) == ["status: open → parked"]
+    assert list(items["Door"]) == ["Bob"]
+    links = expander(at, "Gewijzigd (1): 1 × landt in").dataframe[0].value
+    assert (links["Van"].iloc[0], links["Naar"].iloc[0]) == (item.title, place.title)
+    assert links["Wijziging"].iloc[0].startswith("decided_by: – → Stuurgroep Sam")
+    assert "status: proposed → accepted" in links["Wijziging"].iloc[0]
+
+
+# --- Overzicht ----------------------------------------------------------------------------
+
+
+def test_overview_chart_numbers_equal_the_coverage(db: Path, reader: EmbeddedStore) -> None:
+    coverage = handover_coverage(reader)
+    at = open_page("overview")
+    tables = [e.dataframe[0].value for e in at.expander if e.label == "Als tabel"]
+    assert len(tables) == 2
+    for frame, rows, key in (
+        (tables[0], coverage.places, "total"),
+        (tables[1], coverage.cops, "counts"),
+    ):
+        shown = frame.set_index("Naam").to_dict("index")
+        assert set(shown) == {r["title"] for r in rows}
+        for r in rows:
+            for status in HANDOVER_STATUSES:
+                label = STATUS_LABELS[status]["nl"]
+                assert shown[r["title"]].get(label, 0) == r[key][status], (r["title"], status)
