@@ -30,9 +30,9 @@ def report_added(batch_summary: dict[str, dict[str, int]], nodes: int, edges: in
 def report(ctx: Context, file: Path, as_json: bool) -> None:
     """Import a City Deal annual report (Markdown converted from PDF)."""
     from importers import apply_batch
-    from importers import report as report_importer
+    from importers.report import read as read_report
 
-    batch = report_importer.read(file)
+    batch = read_report(file)
     result = apply_batch(ctx.store, batch)
     if as_json:
         echo_json(
@@ -63,12 +63,12 @@ def report(ctx: Context, file: Path, as_json: bool) -> None:
 def seed(ctx: Context, folder: Path | None, force: bool) -> None:
     """Fill a new, empty store with the City Deal graph from the reviewed data files."""
     from importers import apply_batch
-    from importers import seed as seed_importer
+    from importers.seed import read as read_seed
 
     store = ctx.store
     if not force and not store.is_empty():
         click.echo(f"store {store.location} already holds data; not seeding")
         return
-    batch = seed_importer.read(folder or seed_folder())
+    batch = read_seed(folder or seed_folder())
     result = apply_batch(store, batch)
     click.echo(f"seeded {store.location}: {result.nodes_added} nodes, {result.edges_added} edges")
