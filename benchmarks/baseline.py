@@ -23,12 +23,23 @@ Probes = dict[str, Any]
 
 def build(g: Graph) -> tuple[nx.MultiDiGraph, Measurement]:
     """A ``MultiDiGraph`` of the graph keyed by edge kind, each node holding its ``Node``
-    (the shape ``Subgraph.to_networkx`` gives, with the value objects kept as they are)."""
+    (the shape ``Subgraph.to_networkx`` gives, with the value objects kept as they are).
+
+    Edges are added in the store's index order (by source, then target, then kind), so each
+    node's successors come by target and its predecessors by source, as the store reads
+    them; each node keeps its edge count as ``degree``, as the store does. With both, a
+    capped search picks the same nodes as ``GraphStore.neighbourhood``, not merely as many.
+    """
 
     def make() -> nx.MultiDiGraph:
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from((n.id, {"node": n}) for n in g.nodes())
-        graph.add_edges_from((e.src, e.dst, e.kind, {"props": e.props}) for e in g.edges())
+        graph.add_nodes_from((n.id, {"node": n, "degree": 0}) for n in g.nodes())
+        edges = sorted(((e.src, e.dst, e.kind, e.props) for e in g.edges()), key=_edge_order)
+        graph.add_edges_from((src, dst, kind, {"props": props}) for src, dst, kind, props in edges)
+        nodes = graph._node
+        for src, dst, _kind, _props in edges:
+            nodes[src]["degree"] += 1
+            nodes[dst]["degree"] += 1
         return graph
 
     return once(make)
@@ -40,10 +51,10 @@ def bounded_bfs(
     """What ``GraphStore.neighbourhood`` does, on the networkx adjacency: breadth-first in
     both directions, low degree first, at most ``cap`` nodes; then the edges among them as
     ``Edge`` values (a node with more edges than the selection is probed, not scanned)."""
-    succ, pred = graph._succ, graph._pred
+    succ, pred, attrs = graph._succ, graph._pred, graph._node
 
     def degree(node: str) -> int:
-        return len(succ[node]) + len(pred[node])
+        return int(attrs[node]["degree"])
 
     selected: dict[str, None] = dict.fromkeys(focus)
     frontier = list(selected)
@@ -77,14 +88,17 @@ def bounded_bfs(
             if other in selected:
                 for kind, data in out[other].items():
                     edges.append(Edge(node, kind, other, data["props"]))
-    nodes = graph.nodes
     return Subgraph(
-        nodes={n: nodes[n]["node"] for n in selected},
+        nodes={n: attrs[n]["node"] for n in selected},
         edges=edges,
         truncated=truncated,
         focus=tuple(focus),
         cap=cap,
     )
+
+
+def _edge_order(edge: tuple[str, str, str, Any]) -> tuple[str, str, str]:
+    return edge[0], edge[1], edge[2]
 
 
 def neighbourhood(graph: nx.MultiDiGraph, focus: list[str], n: int) -> Measurement:

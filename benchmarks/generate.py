@@ -449,7 +449,9 @@ def graph(scale: str, seed: int = DEFAULT_SEED) -> Graph:
 def probes(g: Graph, seed: int = DEFAULT_SEED, samples: int = 50) -> dict[str, Any]:
     """The ids the benchmark queries, chosen from one pass over the edges.
 
-    ``hub``: the node of highest degree; ``leaves``: low-degree questions; ``pairs``: random
+    ``hub``: the node of highest degree; ``hubs``: the ``samples`` nodes of highest degree,
+    biggest first (a neighbourhood is timed from a different one each time, so that no
+    cache of a repeated query flatters a side); ``leaves``: low-degree questions; ``pairs``: random
     pairs of connected nodes for shortest paths; ``edit``: questions to change;
     ``search``: search phrases of common and rare words; plus the degree figures.
     """
@@ -469,6 +471,7 @@ def probes(g: Graph, seed: int = DEFAULT_SEED, samples: int = 50) -> dict[str, A
         "nodes": len(kinds),
         "edges": edges,
         "hub": ranked[0],
+        "hubs": ranked[:samples],
         "hub_degree": degree[ranked[0]],
         "top_degrees": [degree[i] for i in ranked[:5]],
         "leaves": rng.sample(leaves, min(samples, len(leaves))),

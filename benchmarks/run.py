@@ -83,7 +83,7 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "nbh_hub",
-        "depth-2 neighbourhood of the biggest hub, cap 300",
+        "depth-2 neighbourhood of a top hub (the 50 biggest in turn), cap 300",
         (
             Budget("p95_ms", 20, ("L",), vs_baseline=1.5),
             Budget("p95_ms", 30, ("L",), backend="neo4j"),
@@ -91,7 +91,7 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "nbh_leaf",
-        "depth-2 neighbourhood of a leaf, cap 300",
+        "depth-2 neighbourhood of a leaf (50 leaves in turn), cap 300",
         (
             Budget("p95_ms", 20, ("L",), vs_baseline=1.5),
             Budget("p95_ms", 30, ("L",), backend="neo4j"),

@@ -84,7 +84,7 @@ def task_queries(args: argparse.Namespace) -> Results:
     n = args.repeat
     store = _open(args.location)
     results: Results = {
-        "nbh_hub": ops.neighbourhood(store, [probes["hub"]], n),
+        "nbh_hub": ops.neighbourhood(store, probes["hubs"], n),
         "nbh_leaf": ops.neighbourhood(store, probes["leaves"], n),
         "shortest_path": ops.shortest_path(store, probes, n),
         "text_search": ops.text_search(store, probes, n),
@@ -115,7 +115,7 @@ def task_baseline(args: argparse.Namespace) -> Results:
     nxg, took = baseline.build(graph(args.scale))
     results: Results = {
         "nx_build": {**took, "nodes": nxg.number_of_nodes(), "edges": nxg.number_of_edges()},
-        "nbh_hub": baseline.neighbourhood(nxg, [probes["hub"]], n),
+        "nbh_hub": baseline.neighbourhood(nxg, probes["hubs"], n),
         "nbh_leaf": baseline.neighbourhood(nxg, probes["leaves"], n),
         "shortest_path": baseline.shortest_path(nxg, probes, n),
         "text_search": baseline.text_search(nxg, probes, min(n, 10)),
