@@ -59,6 +59,9 @@ from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Subgraph,
 T = TypeVar("T")
 
 _BATCH = 5000  # rows per UNWIND statement
+# Rows per statement in bulk loads: big enough that round trips and planning vanish,
+# small enough that one statement's parameters stay a few megabytes.
+_BULK_BATCH = 10_000
 _MAX_PATH_DEPTH = 50
 _NO_LIMIT = 2**62
 _LUCENE_PREFIX = 200
@@ -190,6 +193,8 @@ def _translate(where: str, user: str | None) -> Iterator[None]:
 
 
 def _dumps(value: Any) -> str:
+    if value == {}:  # most edges have no props; skip the encoder for them
+        return "{}"
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
@@ -243,6 +248,47 @@ def _edge_values(edge: Edge) -> dict[str, Any]:
         "updated_at": edge.updated_at,
         "updated_by": edge.updated_by,
     }
+
+
+def _node_from_list(v: Sequence[Any]) -> Node:
+    """A node from ``cy.N_LIST`` (id, kind, title, text, status, tags, source, props,
+    version, created_at, updated_at, updated_by)."""
+    return Node(
+        id=v[0],
+        kind=v[1],
+        title=v[2],
+        text=v[3] or "",
+        status=v[4],
+        tags=tuple(v[5] or ()),
+        source=v[6],
+        props=json.loads(v[7]) if v[7] and v[7] != "{}" else {},
+        version=int(v[8] or 0),
+        created_at=v[9],
+        updated_at=v[10],
+        updated_by=v[11],
+    )
+
+
+def _edge_from_list(v: Sequence[Any]) -> Edge:
+    """An edge from ``cy.E_LIST`` (src, kind, dst, props, created_at, updated_at, updated_by)."""
+    return Edge(
+        src=v[0],
+        kind=v[1],
+        dst=v[2],
+        props=json.loads(v[3]) if v[3] and v[3] != "{}" else {},
+        created_at=v[4],
+        updated_at=v[5],
+        updated_by=v[6],
+    )
+
+
+def _sorted_edges(rows: Iterable[Sequence[Any]]) -> list[Edge]:
+    """Edges from ``cy.E_LIST`` rows, ordered by (src, kind, dst)."""
+    return [_edge_from_list(v) for v in sorted(rows, key=lambda v: (v[0], v[1], v[2]))]
+
+
+def _edge_row(edge: Edge) -> dict[str, Any]:
+    return {"src": edge.src, "dst": edge.dst, "values": _edge_values(edge)}
 
 
 def _edge(data: Mapping[str, Any]) -> Edge:
@@ -333,6 +379,14 @@ class _Unit:
 
     def run(self, cypher: str, /, **params: Any) -> list[Any]:
         return [record.data() for record in self.tx.run(cypher, params)]
+
+    def records(self, cypher: str, /, **params: Any) -> list[Any]:
+        """The result as records (tuples of the returned columns): cheaper than ``run``."""
+        return list(self.tx.run(cypher, params))
+
+    def execute(self, cypher: str, /, **params: Any) -> None:
+        """Run a statement whose result is not needed."""
+        self.tx.run(cypher, params).consume()
 
 
 class _Block(threading.local):
@@ -460,7 +514,7 @@ class Neo4jStore(GraphStore):
         return self._transaction(actor)
 
     def _record(self, unit: _Unit, rows: list[dict[str, Any]]) -> None:
-        for chunk in _chunks(rows):
+        for chunk in _chunks(rows, _BULK_BATCH):
             bump = 1 if unit.number is None else 0
             got = unit.run(cy.RECORD, rows=list(chunk), bump=bump, tx=unit.number or 0)
             if unit.number is None:
@@ -563,9 +617,7 @@ class Neo4jStore(GraphStore):
             at = now_iso()
             who = self._who(unit, actor)
             stored = Edge(edge.src, edge.kind, edge.dst, edge.props, at, at, who)
-            unit.run(
-                create, rows=[{"src": edge.src, "dst": edge.dst, "values": _edge_values(stored)}]
-            )
+            unit.run(create, rows=[_edge_row(stored)])
             self._record(
                 unit, [_history_row("add_edge", stored.key, None, stored.to_dict(), at, who)]
             )
@@ -646,74 +698,80 @@ class Neo4jStore(GraphStore):
         for node in nodes:
             node = validate_node(node)
             batch.setdefault(node.id, node)
-        edge_list = [validate_edge(e) for e in edges]
+        wanted: dict[tuple[str, str, str], Edge] = {}
+        for edge in edges:
+            edge = validate_edge(edge)
+            wanted.setdefault((edge.src, edge.kind, edge.dst), edge)
         node_queries = {
             k: cy.with_label(cy.CREATE_NODES, k) for k in {n.kind for n in batch.values()}
         }
-        edge_queries = {k: cy.with_rel(cy.CREATE_EDGES, k) for k in {e.kind for e in edge_list}}
+        edge_queries = {k: cy.with_rel(cy.CREATE_EDGES, k) for k in {i[1] for i in wanted}}
         given = list(history) if history is not None else None
 
         def work(unit: _Unit) -> tuple[int, int]:
             who = self._who(unit, actor)
             at = now_iso()
-            present = self._kinds_of(unit, batch)
+            # Into an empty graph (a first load, a copy) nothing can be present already.
+            empty = not unit.run(cy.ANY_NODE)
+            present = {} if empty else self._kinds_of(unit, batch)
             fresh: list[Node] = []
+            rows_by_kind: dict[str, list[dict[str, Any]]] = {}
             for node in batch.values():
                 if node.id in present:
                     continue
                 if keep_times:
-                    fresh.append(
-                        _stamp(
-                            node,
-                            node.created_at or at,
-                            node.updated_at or at,
-                            node.updated_by or who,
-                            node.version or 1,
-                        )
+                    node = _stamp(
+                        node,
+                        node.created_at or at,
+                        node.updated_at or at,
+                        node.updated_by or who,
+                        node.version or 1,
                     )
                 else:
-                    fresh.append(_stamp(node, at, at, who, 1))
-            for kind, query in node_queries.items():
-                rows = [_node_row(n) for n in fresh if n.kind == kind]
-                for chunk in _chunks(rows):
-                    unit.run(query, rows=list(chunk))
+                    node = _stamp(node, at, at, who, 1)
+                fresh.append(node)
+                rows_by_kind.setdefault(node.kind, []).append(_node_row(node))
+            for kind, rows in rows_by_kind.items():
+                for chunk in _chunks(rows, _BULK_BATCH):
+                    unit.execute(node_queries[kind], rows=chunk)
+            # Ends outside the batch must be in the graph already.
             kinds = {n.id: n.kind for n in batch.values()}
-            ends = [x for e in edge_list for x in (e.src, e.dst) if x not in kinds]
-            kinds.update(self._kinds_of(unit, ends))
-            wanted: dict[tuple[str, str, str], Edge] = {}
-            for e in edge_list:
-                for end in (e.src, e.dst):
+            outside = {x for ident in wanted for x in (ident[0], ident[2]) if x not in kinds}
+            before = dict(present)
+            if outside and not empty:
+                found = self._kinds_of(unit, outside)
+                kinds.update(found)
+                before.update(found)
+            for (src, kind, dst), e in wanted.items():
+                for end in (src, dst):
                     if end not in kinds:
                         raise NotFoundError(f"edge {e.key}: no node with id {end!r}")
-                check_edge_ends(e.kind, kinds[e.src], kinds[e.dst])
-                wanted.setdefault((e.src, e.kind, e.dst), e)
-            existing = self._existing_edges(unit, list(wanted))
+                check_edge_ends(kind, kinds[src], kinds[dst])
+            # Only an edge between two nodes that were there before can exist already.
+            old = [i for i in wanted if i[0] in before and i[2] in before]
+            existing = self._existing_edges(unit, old) if old else set()
             new_edges: list[Edge] = []
+            rows_by_rel: dict[str, list[dict[str, Any]]] = {}
             for ident, e in wanted.items():
                 if ident in existing:
                     continue
                 if keep_times:
-                    new_edges.append(
-                        Edge(
-                            e.src,
-                            e.kind,
-                            e.dst,
-                            e.props,
-                            e.created_at or at,
-                            e.updated_at or at,
-                            e.updated_by or who,
-                        )
+                    e = Edge(
+                        e.src,
+                        e.kind,
+                        e.dst,
+                        e.props,
+                        e.created_at or at,
+                        e.updated_at or at,
+                        e.updated_by or who,
                     )
                 else:
-                    new_edges.append(Edge(e.src, e.kind, e.dst, e.props, at, at, who))
-            for kind, query in edge_queries.items():
-                rows = [
-                    {"src": e.src, "dst": e.dst, "values": _edge_values(e)}
-                    for e in new_edges
-                    if e.kind == kind
-                ]
-                for chunk in _chunks(rows):
-                    unit.run(query, rows=list(chunk))
+                    e = Edge(e.src, e.kind, e.dst, e.props, at, at, who)
+                new_edges.append(e)
+                rows_by_rel.setdefault(e.kind, []).append(_edge_row(e))
+            for kind, rows in rows_by_rel.items():
+                for chunk in _chunks(rows, _BULK_BATCH):
+                    unit.execute(edge_queries[kind], rows=chunk)
             if given is None:
                 rows = [_history_row("add_node", n.id, None, n.to_dict(), at, who) for n in fresh]
                 rows += [
@@ -729,11 +787,15 @@ class Neo4jStore(GraphStore):
     def _existing_edges(
         self, unit: _Unit, idents: Sequence[tuple[str, str, str]]
     ) -> set[tuple[str, str, str]]:
+        by_kind: dict[str, list[dict[str, str]]] = {}
+        for s, k, d in idents:
+            by_kind.setdefault(k, []).append({"src": s, "dst": d})
         found: set[tuple[str, str, str]] = set()
-        for chunk in _chunks(idents):
-            rows = [{"src": s, "kind": k, "dst": d} for s, k, d in chunk]
-            for r in unit.run(cy.EXISTING_EDGES, rows=rows):
-                found.add((r["src"], r["kind"], r["dst"]))
+        for kind, rows in by_kind.items():
+            query = cy.with_rel(cy.EXISTING_EDGES, kind)
+            for chunk in _chunks(rows, _BULK_BATCH):
+                for r in unit.run(query, rows=chunk):
+                    found.add((r["src"], kind, r["dst"]))
         return found
 
     def _load_history(self, unit: _Unit, changes: Sequence[Change]) -> None:
@@ -743,8 +805,8 @@ class Neo4jStore(GraphStore):
         rows = [
             _history_row(c.op, c.target, c.before, c.after, c.at, c.actor, tx=c.tx) for c in changes
         ]
-        for chunk in _chunks(rows):
-            unit.run(cy.RECORD, rows=list(chunk), bump=0, tx=0)
+        for chunk in _chunks(rows, _BULK_BATCH):
+            unit.execute(cy.RECORD, rows=chunk, bump=0, tx=0)
         unit.run(cy.RAISE_TX, tx=max(c.tx for c in changes))
 
     # --- reads ---------------------------------------------------------------------------
@@ -839,7 +901,7 @@ class Neo4jStore(GraphStore):
         }
 
         def work(unit: _Unit) -> Subgraph:
-            degree = {r["id"]: r["degree"] for r in unit.run(cy.FOCUS, ids=focus)}
+            degree = {r[0]: r[1] for r in unit.records(cy.FOCUS, ids=focus)}
             for node_id in focus:
                 if node_id not in degree:
                     raise NotFoundError(f"no node with id {node_id!r}")
@@ -855,7 +917,7 @@ class Neo4jStore(GraphStore):
                     break
                 # Low-degree nodes first: a hub would fill the cap with its own leaves.
                 ordered = sorted(frontier, key=lambda i: degree.get(i, 0))
-                found = unit.run(
+                found = unit.records(
                     cy.LEVEL,
                     frontier=ordered,
                     seen=dict.fromkeys(selected, True),
@@ -866,18 +928,36 @@ class Neo4jStore(GraphStore):
                     found = found[:room]
                     truncated = True
                 frontier = []
-                for row in found:
-                    selected[row["id"]] = None
-                    degree[row["id"]] = row["degree"]
-                    frontier.append(row["id"])
+                for node_id, node_degree in found:
+                    selected[node_id] = None
+                    degree[node_id] = node_degree
+                    frontier.append(node_id)
             ids = list(selected)
-            edges = self._edges_among(unit, ids, degree, filters["edge_kinds"])
-            nodes = self._nodes_by_id(unit, ids)
+            params = self._among_params(ids, degree, filters["edge_kinds"])
+            [(node_rows, edge_rows)] = unit.records(cy.SELECTION, ids=ids, **params)
+            got = {v[0]: _node_from_list(v) for v in node_rows}
+            nodes = {i: got[i] for i in ids if i in got}
+            edges = _sorted_edges(edge_rows)
             return Subgraph(
                 nodes=nodes, edges=edges, truncated=truncated, focus=tuple(focus), cap=cap
             )
 
         return self._read(work)
+
+    @staticmethod
+    def _among_params(
+        ids: Sequence[str], degree: Mapping[str, int], edge_kinds: list[str] | None
+    ) -> dict[str, Any]:
+        """Parameters of ``cy.EDGES_AMONG``: which members are expanded, which probed."""
+        small = [i for i in ids if degree.get(i, 0) <= len(ids)]
+        big = [i for i in ids if degree.get(i, 0) > len(ids)]
+        return {
+            "small": small,
+            "big": big,
+            "member": dict.fromkeys(ids, True),
+            "bigs": dict.fromkeys(big, True),
+            "edge_kinds": edge_kinds,
+        }
 
     def _edges_among(
         self,
@@ -886,23 +966,14 @@ class Neo4jStore(GraphStore):
         degree: Mapping[str, int],
         edge_kinds: list[str] | None,
     ) -> list[Edge]:
-        small = [i for i in ids if degree.get(i, 0) <= len(ids)]
-        big = [i for i in ids if degree.get(i, 0) > len(ids)]
-        rows = unit.run(
-            cy.EDGES_AMONG,
-            small=small,
-            big=big,
-            member=dict.fromkeys(ids, True),
-            edge_kinds=edge_kinds,
-        )
-        found = {(e.src, e.kind, e.dst): e for e in (_edge(r["e"]) for r in rows)}
-        return [found[k] for k in sorted(found)]
+        rows = unit.records(cy.EDGES_AMONG, **self._among_params(ids, degree, edge_kinds))
+        return _sorted_edges(r[0] for r in rows)
 
     def _nodes_by_id(self, unit: _Unit, ids: Sequence[str]) -> dict[str, Node]:
         got: dict[str, Node] = {}
         for chunk in _chunks(list(ids), 10_000):
-            for row in unit.run(cy.NODES_BY_ID, ids=list(chunk)):
-                node = _node(row["n"])
+            for row in unit.records(cy.NODES_BY_ID, ids=list(chunk)):
+                node = _node_from_list(row[0])
                 got[node.id] = node
         return {i: got[i] for i in ids if i in got}
 

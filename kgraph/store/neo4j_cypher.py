@@ -69,6 +69,26 @@ def _node_map(var: str) -> str:
 
 N = _node_map("n")
 M = _node_map("m")
+#: a node's fields as a list, in ``NODE_FIELDS`` order: hot paths decode lists faster
+NODE_FIELDS = [
+    "id",
+    "kind",
+    "title",
+    "text",
+    "status",
+    "tags",
+    "source",
+    "props",
+    "version",
+    "created_at",
+    "updated_at",
+    "updated_by",
+]
+N_LIST = "[" + ", ".join(f"n.{f}" for f in NODE_FIELDS) + "]"
+#: an edge (``r``) as a list: src, kind, dst, props, created_at, updated_at, updated_by
+E_LIST = (
+    "[startNode(r).id, type(r), endNode(r).id, r.props, r.created_at, r.updated_at, r.updated_by]"
+)
 # An edge as a map; ``a``/``b`` are its ends and ``r`` the relationship.
 E = (
     "{src: startNode(r).id, kind: type(r), dst: endNode(r).id, props: r.props, "
@@ -88,7 +108,7 @@ CREATE_NODES = "UNWIND $rows AS row CREATE (n:Node:{label}) SET n = row"
 UPDATE_NODE = "MATCH (n:Node {id: $id}) SET n += $row"
 DELETE_NODE = "MATCH (n:Node {id: $id}) DETACH DELETE n"
 KINDS_OF = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, n.kind AS kind"
-NODES_BY_ID = f"UNWIND $ids AS id MATCH (n:Node {{id: id}}) RETURN {N} AS n"
+NODES_BY_ID = f"UNWIND $ids AS id MATCH (n:Node {{id: id}}) RETURN {N_LIST} AS n"
 LIST_NODES = (
     "MATCH (n:Node) WHERE ($kinds IS NULL OR n.kind IN $kinds) "
     "AND ($statuses IS NULL OR n.status IN $statuses) "
@@ -108,11 +128,12 @@ CREATE_EDGES = (
 )
 UPDATE_EDGE = "MATCH (a:Node {id: $src})-[r:{rel}]->(b:Node {id: $dst}) SET r += $values"
 DELETE_EDGE = "MATCH (a:Node {id: $src})-[r:{rel}]->(b:Node {id: $dst}) DELETE r"
-# Which of the given (src, kind, dst) exist; both ends are bound, so Neo4j checks the
-# pair from its lower-degree end instead of walking a hub.
+# Which of the given (src, dst) pairs have an edge of this kind. Both ends are bound
+# before the relationship is looked for; as an EXISTS the planner checks the pair with
+# Expand(Into), from its lower-degree end, where a plain MATCH walked a hub once per row.
 EXISTING_EDGES = (
-    "UNWIND $rows AS row MATCH (a:Node {id: row.src})-[r]->(b:Node {id: row.dst}) "
-    "WHERE type(r) = row.kind RETURN a.id AS src, type(r) AS kind, b.id AS dst"
+    "UNWIND $rows AS row MATCH (a:Node {id: row.src}) MATCH (b:Node {id: row.dst}) "
+    "WITH a, b WHERE EXISTS { (a)-[:{rel}]->(b) } RETURN a.id AS src, b.id AS dst"
 )
 LIST_EDGES = (
     "MATCH (:Node)-[r]->(:Node) WHERE $kinds IS NULL OR type(r) IN $kinds "
@@ -155,18 +176,37 @@ LEVEL = (
     "ORDER BY first, degree, m.id LIMIT $take "
     "RETURN m.id AS id, degree"
 )
-# Edges among a selection: low-degree members are expanded (cheap), members with more
-# edges than the selection has nodes (hubs) are only probed pairwise. ``$member`` is a map
-# id -> true: a lookup the planner cannot turn into an index seek from the hub's side.
-EDGES_AMONG = (
+
+
+# Edges among a selection, each found exactly once (so no DISTINCT is needed): low-degree
+# members are expanded (cheap) for their outgoing edges to any member and their incoming
+# edges from high-degree members; members with more edges than the selection has nodes
+# (hubs) are never expanded, only probed pairwise among themselves. ``$member``/``$bigs``
+# are maps id -> true: lookups the planner cannot turn into an index seek from a hub.
+def _edge_list(src: str, dst: str) -> str:
+    return f"[{src}.id, type(r), {dst}.id, r.props, r.created_at, r.updated_at, r.updated_by]"
+
+
+_KIND_FILTER = "($edge_kinds IS NULL OR type(r) IN $edge_kinds)"
+_EDGES_AMONG_PARTS = (
     "UNWIND $small AS x MATCH (a:Node {id: x}) USING INDEX SEEK a:Node(id) "
-    "MATCH (a)-[r]-(b:Node) WHERE $member[b.id] IS NOT NULL "
-    "AND ($edge_kinds IS NULL OR type(r) IN $edge_kinds) "
-    f"RETURN DISTINCT {E} AS e "
-    "UNION "
+    f"MATCH (a)-[r]->(b:Node) WHERE $member[b.id] IS NOT NULL AND {_KIND_FILTER} "
+    f"RETURN {_edge_list('a', 'b')} AS e "
+    "UNION ALL "
+    "UNWIND $small AS x MATCH (a:Node {id: x}) USING INDEX SEEK a:Node(id) "
+    f"MATCH (a)<-[r]-(b:Node) WHERE $bigs[b.id] IS NOT NULL AND {_KIND_FILTER} "
+    f"RETURN {_edge_list('b', 'a')} AS e "
+    "UNION ALL "
     "UNWIND $big AS x MATCH (a:Node {id: x}) UNWIND $big AS y MATCH (b:Node {id: y}) "
-    "MATCH (a)-[r]->(b) WHERE $edge_kinds IS NULL OR type(r) IN $edge_kinds "
-    f"RETURN DISTINCT {E} AS e"
+    f"MATCH (a)-[r]->(b) WHERE {_KIND_FILTER} "
+    f"RETURN {_edge_list('a', 'b')} AS e"
+)
+EDGES_AMONG = _EDGES_AMONG_PARTS
+# The last step of a neighbourhood in one round trip: the selected nodes and their edges.
+SELECTION = (
+    f"CALL () {{ {_EDGES_AMONG_PARTS} }} WITH collect(e) AS edges "
+    f"CALL () {{ UNWIND $ids AS id MATCH (n:Node {{id: id}}) RETURN collect({N_LIST}) AS nodes }} "
+    "RETURN nodes, edges"
 )
 # Variable-length bounds cannot be parameters; ``{depth}`` is filled with a checked int.
 SHORTEST_PATH = (
@@ -225,6 +265,7 @@ HISTORY_OF = (
     "UNION MATCH (h:KgraphHistory {dst: $target}) RETURN h } "
     "WITH h " + _HISTORY_WHERE + _HISTORY_RETURN
 )
+ANY_NODE = "MATCH (n:Node) RETURN n.id LIMIT 1"
 ANY_HISTORY = "MATCH (h:KgraphHistory) RETURN h.seq LIMIT 1"
 
 # --- maintenance ---------------------------------------------------------------------------
