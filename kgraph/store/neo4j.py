@@ -461,10 +461,16 @@ class Neo4jStore(GraphStore):
     def _write(self, work: Callable[[_Unit], T], actor: str | None) -> T:
         unit = self._block.unit
         if unit is not None:
-            return work(unit)
+            with self._errors():
+                return work(unit)
         who = actor or self.actor
+
+        def locked(tx: neo4j.ManagedTransaction) -> T:
+            tx.run(cy.LOCK_WRITERS).consume()
+            return work(_Unit(tx, who))
+
         with self._errors(), self._session() as session:
-            return session.execute_write(lambda tx: work(_Unit(tx, who)))
+            return session.execute_write(locked)
 
     def _read(self, work: Callable[[_Unit], T]) -> T:
         unit = self._block.unit
@@ -490,6 +496,7 @@ class Neo4jStore(GraphStore):
             session = self._session()
             try:
                 tx = session.begin_transaction()
+                tx.run(cy.LOCK_WRITERS).consume()
             except BaseException:
                 session.close()
                 raise

@@ -244,6 +244,11 @@ RECORD = (
     "SET h.seq = base + i + 1, h.tx = coalesce($rows[i].tx, CASE $bump WHEN 1 THEN tx ELSE $tx END) "
     "RETURN max(tx) AS tx"
 )
+# Taken first by every write transaction: writers then queue on the counter instead of
+# locking nodes in different orders (which Neo4j resolves by killing one as a deadlock).
+LOCK_WRITERS = (
+    "MERGE (c:KgraphMeta {key: 'counter'}) ON CREATE SET c.seq = 0, c.tx = 0 SET c._lock = true"
+)
 # After copying history in, new transactions number on from the highest copied one.
 RAISE_TX = (
     "MERGE (c:KgraphMeta {key: 'counter'}) ON CREATE SET c.seq = 0, c.tx = 0 "
