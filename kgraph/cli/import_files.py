@@ -1,4 +1,4 @@
-"""``kgraph import table|markdown|graph``: the file importers behind one signature.
+"""``kgraph import table|markdown|graph|report``: the file importers behind one signature.
 
 Every importer is ``read(source, **options) -> ImportBatch``; ``run_import`` shows what a
 batch would add (``--dry-run``) or writes it all-or-nothing.
@@ -256,4 +256,17 @@ def graph_cmd(ctx: Context, file: Path, default_kind: str, dry_run: bool, as_jso
     """Import a graph FILE: .json (node-link), .graphml, .gexf as kgraph, Gephi, yEd or
     networkx write them, or kgraph's own .zip (CSV) and .xlsx exports."""
     batch = _importers()["graph"](file, default_kind=default_kind)
+    run_import(ctx, batch, dry_run=dry_run, as_json=as_json)
+
+
+@import_.command("report")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_dry_run
+@_json
+@pass_ctx
+def report_cmd(ctx: Context, file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a City Deal annual report (Markdown converted from PDF): CoPs, their
+    knowledge and complex questions, landing places, organisations, themes, showcases
+    and values; prints what it added."""
+    batch = _importers()["report"](file)
     run_import(ctx, batch, dry_run=dry_run, as_json=as_json)

@@ -1,4 +1,4 @@
-"""Import commands (``kgraph import FORMAT ...``) and seeding a new store."""
+"""The ``kgraph import`` group (its commands live in ``import_files``) and seeding a new store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kgraph.cli.app import Context, cli, echo_json, pass_ctx
+from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.paths import seed_folder
 
 
@@ -21,32 +21,6 @@ def report_added(batch_summary: dict[str, dict[str, int]], nodes: int, edges: in
         click.echo(f"  read {n:>5} {kind}")
     for kind, n in sorted(batch_summary["edges"].items()):
         click.echo(f"  read {n:>5} {kind}")
-
-
-@import_.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@pass_ctx
-def report(ctx: Context, file: Path, as_json: bool) -> None:
-    """Import a City Deal annual report (Markdown converted from PDF)."""
-    from importers import apply_batch
-    from importers.report import read as read_report
-
-    batch = read_report(file)
-    result = apply_batch(ctx.store, batch)
-    if as_json:
-        echo_json(
-            {
-                "nodes_added": result.nodes_added,
-                "edges_added": result.edges_added,
-                "read": batch.summary(),
-                "notes": batch.notes,
-            }
-        )
-        return
-    report_added(batch.summary(), result.nodes_added, result.edges_added)
-    for note in batch.notes:
-        click.echo(f"note: {note}")
 
 
 @cli.command()
