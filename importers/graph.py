@@ -44,6 +44,7 @@ from kgraph.model import (
     check_node_kind,
     make_id,
     parse_tags,
+    preferred_edge_kind,
     validate_edge,
     validate_node,
 )
@@ -59,16 +60,6 @@ READERS = {
 #: attributes that only say how a node or edge was drawn
 DRAWING = frozenset(
     {"x", "y", "z", "size", "r", "g", "b", "color", "colour", "shape", "width", "height"}
-)
-_EDGE_PREFERENCE = (
-    "FEEDS",
-    "RAISED_IN",
-    "LANDS_IN",
-    "PART_OF",
-    "CONTINUES_AS",
-    "INVOLVES",
-    "CONCERNS",
-    "RELATES_TO",
 )
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -110,10 +101,7 @@ def _edge_kind(attrs: dict[str, Any], src_kind: str, dst_kind: str) -> str | Non
         value = attrs.get(key)
         if isinstance(value, str) and value.strip().upper() in EDGE_RULES:
             return value.strip().upper()
-    allowed = [
-        k for k in _EDGE_PREFERENCE if src_kind in EDGE_RULES[k][0] and dst_kind in EDGE_RULES[k][1]
-    ]
-    return allowed[0] if allowed else None
+    return preferred_edge_kind(src_kind, dst_kind)
 
 
 def _is_kgraph_node(raw: RawGraph, attrs: dict[str, Any], node_id: str) -> bool:

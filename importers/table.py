@@ -44,7 +44,6 @@ from importers.tabular_source import SheetRows, read_rows
 from kgraph.errors import InputError, KGraphError
 from kgraph.export.safe import neutralise_cell
 from kgraph.model import (
-    EDGE_RULES,
     ID_PREFIX,
     NODE_FIELDS,
     QUESTION_KINDS,
@@ -59,6 +58,7 @@ from kgraph.model import (
     make_id,
     normalise_title,
     parse_tags,
+    preferred_edge_kind,
     slugify,
     validate_edge,
     validate_node,
@@ -85,17 +85,6 @@ RELATION_FIELDS: tuple[str, ...] = (
     "theme",
     "landing_place",
     "organisation",
-)
-#: which edge kind to use when the model allows several between two kinds
-_EDGE_PREFERENCE = (
-    "FEEDS",
-    "RAISED_IN",
-    "LANDS_IN",
-    "PART_OF",
-    "CONTINUES_AS",
-    "INVOLVES",
-    "CONCERNS",
-    "RELATES_TO",
 )
 _HEADER_SEARCH_ROWS = 30
 _UNNAMED = re.compile(r"^unnamed(: ?\d+)?$", re.IGNORECASE)
@@ -201,10 +190,9 @@ def relation_edge(row_kind: str, target_kind: str) -> tuple[str, bool] | None:
     whether it runs from the row (``True``) or towards it; ``None`` if the model has none."""
     for forward in (True, False):
         src, dst = (row_kind, target_kind) if forward else (target_kind, row_kind)
-        for kind in _EDGE_PREFERENCE:
-            sources, targets = EDGE_RULES[kind]
-            if src in sources and dst in targets:
-                return kind, forward
+        kind = preferred_edge_kind(src, dst)
+        if kind is not None:
+            return kind, forward
     return None
 
 

@@ -75,6 +75,29 @@ EDGE_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 EDGE_KINDS: tuple[str, ...] = tuple(EDGE_RULES)
 
+#: Which edge kind an importer uses when the model allows several between two kinds
+#: (question -> question: FEEDS before RELATES_TO).
+EDGE_PREFERENCE: tuple[str, ...] = (
+    "FEEDS",
+    "RAISED_IN",
+    "LANDS_IN",
+    "PART_OF",
+    "CONTINUES_AS",
+    "INVOLVES",
+    "CONCERNS",
+    "RELATES_TO",
+)
+
+
+def preferred_edge_kind(src_kind: str, dst_kind: str) -> str | None:
+    """The preferred edge kind from ``src_kind`` to ``dst_kind``, or ``None`` if none fits."""
+    for kind in EDGE_PREFERENCE:
+        sources, targets = EDGE_RULES[kind]
+        if src_kind in sources and dst_kind in targets:
+            return kind
+    return None
+
+
 EDGE_LABELS: dict[str, dict[str, str]] = {
     "RAISED_IN": {"nl": "gesteld in", "en": "raised in"},
     "FEEDS": {"nl": "voedt", "en": "feeds"},
