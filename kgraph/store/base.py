@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kgraph.errors import StoreError
-from kgraph.model import Edge, Node
+from kgraph.errors import StoreError, ValidationError
+from kgraph.model import Edge, Node, check_edge_kind, check_node_kind
 
 DEFAULT_CAP = 300
 
@@ -37,6 +37,26 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # no passwd entry, e.g. in a bare container
         return os.environ.get("USER", "unknown")
+
+
+def neighbourhood_focus(
+    focus: Sequence[str],
+    depth: int,
+    cap: int,
+    kinds: Sequence[str] | None,
+    edge_kinds: Sequence[str] | None,
+) -> list[str]:
+    """Check a neighbourhood request the same way in every backend; the focus without
+    repeats, in the order given."""
+    if depth < 0:
+        raise ValidationError("depth must be 0 or more")
+    if cap < 1:
+        raise ValidationError("cap must be at least 1")
+    for kind in kinds or ():
+        check_node_kind(kind)
+    for kind in edge_kinds or ():
+        check_edge_kind(kind)
+    return list(dict.fromkeys(focus))
 
 
 @dataclass(frozen=True)

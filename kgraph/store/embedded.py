@@ -50,7 +50,15 @@ from kgraph.model import (
     validate_edge,
     validate_node,
 )
-from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Subgraph, now_iso
+from kgraph.store.base import (
+    DEFAULT_CAP,
+    Change,
+    Counts,
+    GraphStore,
+    Subgraph,
+    neighbourhood_focus,
+    now_iso,
+)
 from kgraph.store.embedded_cache import (
     EdgeEntry,
     NodeEntry,
@@ -844,13 +852,7 @@ class EmbeddedStore(GraphStore):
         edge_kinds: Sequence[str] | None = None,
         cap: int = DEFAULT_CAP,
     ) -> Subgraph:
-        if depth < 0:
-            raise ValidationError("depth must be 0 or more")
-        if cap < 1:
-            raise ValidationError("cap must be at least 1")
-        focus = list(dict.fromkeys(focus))
-        for k in kinds or ():
-            check_node_kind(k)
+        focus = neighbourhood_focus(focus, depth, cap, kinds, edge_kinds)
         with self._lock:
             if not (kinds or statuses or edge_kinds) and not self._tx.depth:
                 return self._cached_neighbourhood(focus, depth, cap)

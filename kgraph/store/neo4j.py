@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -54,7 +55,15 @@ from kgraph.model import (
     validate_node,
 )
 from kgraph.store import neo4j_cypher as cy
-from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Subgraph, now_iso
+from kgraph.store.base import (
+    DEFAULT_CAP,
+    Change,
+    Counts,
+    GraphStore,
+    Subgraph,
+    neighbourhood_focus,
+    now_iso,
+)
 
 T = TypeVar("T")
 
@@ -62,6 +71,9 @@ _BATCH = 5000  # rows per UNWIND statement
 # Rows per statement in bulk loads: big enough that round trips and planning vanish,
 # small enough that one statement's parameters stay a few megabytes.
 _BULK_BATCH = 10_000
+# History entries per ``(:KgraphHistoryBatch)`` of a bulk load.
+_HISTORY_BATCH = 1000
+_HISTORY_GROUP = 20  # batches per round trip when history() reads them
 _MAX_PATH_DEPTH = 50
 _NO_LIMIT = 2**62
 _LUCENE_PREFIX = 200
@@ -340,6 +352,46 @@ def _history_row(
     }
 
 
+def _batch_param(changes: Sequence[Change | tuple[Any, ...]]) -> dict[str, Any]:
+    """The properties of one ``(:KgraphHistoryBatch)``: entries as ``Change`` values or
+    ``(op, target, before, after, at, actor)`` tuples of the writing transaction."""
+    entries: list[list[Any]] = []
+    for c in changes:
+        if isinstance(c, Change):
+            entries.append([c.tx, c.at, c.actor, c.op, c.target, c.before, c.after])
+        else:
+            op, target, before, after, at, actor = c
+            entries.append([None, at, actor, op, target, before, after])
+    touches: set[str] = set()
+    for e in entries:
+        ends = e[4].split("|")
+        touches.update((ends[0], ends[2]) if len(ends) == 3 else (e[4],))
+        touches.add(e[4])
+    ats = [e[1] for e in entries]
+    return {
+        "size": len(entries),
+        # Compressed: a transaction holds a string at ~2.7 bytes a character (215 per
+        # edge entry) but bytes at one each, and the entries compress ~8x.
+        "entries": zlib.compress(
+            json.dumps(entries, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(),
+            6,
+        ),
+        "touches": sorted(touches),
+        "actor_set": sorted({e[2] for e in entries}),
+        "min_at": min(ats),
+        "max_at": max(ats),
+    }
+
+
+def _names(target: str, node_id: str) -> bool:
+    """Whether a history entry about ``target`` belongs to ``history(target=node_id)``:
+    the item itself, or an edge with ``node_id`` at one end."""
+    if target == node_id:
+        return True
+    ends = target.split("|")
+    return len(ends) == 3 and node_id in (ends[0], ends[2])
+
+
 def _chunks(items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -438,6 +490,9 @@ class Neo4jStore(GraphStore):
                     if "AlreadyExists" not in (exc.code or ""):
                         raise
             session.run(cy.AWAIT_INDEXES).consume()
+            if not list(session.run(cy.DEGREE_DONE)):
+                session.run(cy.MIGRATE_DEGREE).consume()
+                session.run(cy.MARK_DEGREE_DONE).consume()
         _SCHEMA_DONE.add(key)
 
     def close(self) -> None:
@@ -527,6 +582,19 @@ class Neo4jStore(GraphStore):
             if unit.number is None:
                 unit.number = int(got[0]["tx"])
 
+    def _record_batches(
+        self, unit: _Unit, changes: Sequence[Change | tuple[Any, ...]], *, copied: bool = False
+    ) -> None:
+        """Write history as ``(:KgraphHistoryBatch)`` records (bulk loads and copies);
+        ``copied`` entries keep their own transaction numbers."""
+        for chunk in _chunks(changes, _HISTORY_BATCH):
+            bump = 0 if copied or unit.number is not None else 1
+            got = unit.records(
+                cy.RECORD_BATCH, batch=_batch_param(chunk), bump=bump, tx=unit.number or 0
+            )
+            if bump:
+                unit.number = int(got[0][0])
+
     def _who(self, unit: _Unit, actor: str | None) -> str:
         return actor or unit.actor
 
@@ -611,7 +679,7 @@ class Neo4jStore(GraphStore):
     def add_edge(self, edge: Edge, *, actor: str | None = None) -> Edge:
         edge = validate_edge(edge)
         get = cy.with_rel(cy.GET_EDGE, edge.kind)
-        create = cy.with_rel(cy.CREATE_EDGES, edge.kind)
+        create = cy.with_rel(cy.CREATE_EDGE, edge.kind)
 
         def work(unit: _Unit) -> Edge:
             kinds = self._kinds_of(unit, [edge.src, edge.dst])
@@ -624,7 +692,7 @@ class Neo4jStore(GraphStore):
             at = now_iso()
             who = self._who(unit, actor)
             stored = Edge(edge.src, edge.kind, edge.dst, edge.props, at, at, who)
-            unit.run(create, rows=[_edge_row(stored)])
+            unit.execute(create, src=stored.src, dst=stored.dst, values=_edge_values(stored))
             self._record(
                 unit, [_history_row("add_edge", stored.key, None, stored.to_dict(), at, who)]
             )
@@ -723,6 +791,12 @@ class Neo4jStore(GraphStore):
             present = {} if empty else self._kinds_of(unit, batch)
             fresh: list[Node] = []
             rows_by_kind: dict[str, list[dict[str, Any]]] = {}
+            # A new node's edges are all new: its degree is known before it is created.
+            degree: dict[str, int] = {}
+            for src, _kind, dst in wanted:
+                degree[src] = degree.get(src, 0) + 1
+                if dst != src:
+                    degree[dst] = degree.get(dst, 0) + 1
             for node in batch.values():
                 if node.id in present:
                     continue
@@ -737,7 +811,9 @@ class Neo4jStore(GraphStore):
                 else:
                     node = _stamp(node, at, at, who, 1)
                 fresh.append(node)
-                rows_by_kind.setdefault(node.kind, []).append(_node_row(node))
+                row = _node_row(node)
+                row["degree"] = degree.pop(node.id, 0)
+                rows_by_kind.setdefault(node.kind, []).append(row)
             for kind, rows in rows_by_kind.items():
                 for chunk in _chunks(rows, _BULK_BATCH):
                     unit.execute(node_queries[kind], rows=chunk)
@@ -761,6 +837,9 @@ class Neo4jStore(GraphStore):
             rows_by_rel: dict[str, list[dict[str, Any]]] = {}
             for ident, e in wanted.items():
                 if ident in existing:
+                    for end in {ident[0], ident[2]}:
+                        if end in degree:
+                            degree[end] -= 1
                     continue
                 if keep_times:
                     e = Edge(
@@ -779,12 +858,14 @@ class Neo4jStore(GraphStore):
             for kind, rows in rows_by_rel.items():
                 for chunk in _chunks(rows, _BULK_BATCH):
                     unit.execute(edge_queries[kind], rows=chunk)
+            # What is left in ``degree`` are nodes that were there before.
+            grown = [[i, d] for i, d in degree.items() if d]
+            for part in _chunks(grown, _BULK_BATCH):
+                unit.execute(cy.ADD_DEGREES, rows=list(part))
             if given is None:
-                rows = [_history_row("add_node", n.id, None, n.to_dict(), at, who) for n in fresh]
-                rows += [
-                    _history_row("add_edge", e.key, None, e.to_dict(), at, who) for e in new_edges
-                ]
-                self._record(unit, rows)
+                entries = [("add_node", n.id, None, n.to_dict(), at, who) for n in fresh]
+                entries += [("add_edge", e.key, None, e.to_dict(), at, who) for e in new_edges]
+                self._record_batches(unit, entries)
             else:
                 self._load_history(unit, given)
             return len(fresh), len(new_edges)
@@ -809,11 +890,7 @@ class Neo4jStore(GraphStore):
         """Store copied history entries as given (renumbered after any already present)."""
         if not changes:
             return
-        rows = [
-            _history_row(c.op, c.target, c.before, c.after, c.at, c.actor, tx=c.tx) for c in changes
-        ]
-        for chunk in _chunks(rows, _BULK_BATCH):
-            unit.execute(cy.RECORD, rows=chunk, bump=0, tx=0)
+        self._record_batches(unit, changes, copied=True)
         unit.run(cy.RAISE_TX, tx=max(c.tx for c in changes))
 
     # --- reads ---------------------------------------------------------------------------
@@ -892,15 +969,7 @@ class Neo4jStore(GraphStore):
         edge_kinds: Sequence[str] | None = None,
         cap: int = DEFAULT_CAP,
     ) -> Subgraph:
-        if depth < 0:
-            raise ValidationError("depth must be 0 or more")
-        if cap < 1:
-            raise ValidationError("cap must be at least 1")
-        focus = list(dict.fromkeys(focus))
-        for k in kinds or ():
-            check_node_kind(k)
-        for k in edge_kinds or ():
-            check_edge_kind(k)
+        focus = neighbourhood_focus(focus, depth, cap, kinds, edge_kinds)
         filters = {
             "kinds": _optional(kinds),
             "statuses": _optional(statuses),
@@ -924,7 +993,7 @@ class Neo4jStore(GraphStore):
                     break
                 # Low-degree nodes first: a hub would fill the cap with its own leaves.
                 ordered = sorted(frontier, key=lambda i: degree.get(i, 0))
-                found = unit.records(
+                [(found,)] = unit.records(
                     cy.LEVEL,
                     frontier=ordered,
                     seen=dict.fromkeys(selected, True),
@@ -1055,15 +1124,44 @@ class Neo4jStore(GraphStore):
         target: str | None = None,
         limit: int | None = None,
     ) -> list[Change]:
-        rows = self._run_read(
-            cy.HISTORY_OF if target else cy.HISTORY,
-            since=since or None,
-            until=until or None,
-            actor=actor or None,
-            target=target or None,
-            limit=_NO_LIMIT if limit is None else limit,
-        )
-        return [_change(r["h"]) for r in rows]
+        since, until, actor, target = since or None, until or None, actor or None, target or None
+        cut = _NO_LIMIT if limit is None else limit
+        filters = {"since": since, "until": until, "actor": actor, "target": target}
+
+        def work(unit: _Unit) -> list[Change]:
+            single = [
+                _change(r["h"])
+                for r in unit.run(cy.HISTORY_OF if target else cy.HISTORY, **filters, limit=cut)
+            ]
+            # Entries of bulk loads, filtered here exactly as the query above filters, read
+            # in order of their numbers until no later batch can be among the first ``cut``.
+            merged = [(c.seq, c) for c in single]
+            firsts = [r[0] for r in unit.records(cy.HISTORY_BATCHES, **filters)]
+            for group in _chunks(firsts, _HISTORY_GROUP):
+                if len(merged) >= cut:
+                    merged.sort(key=lambda m: m[0])
+                    del merged[cut:]
+                    if not merged or merged[-1][0] < group[0]:
+                        break
+                for first, tx, packed in unit.records(cy.HISTORY_ENTRIES, firsts=list(group)):
+                    for i, (etx, at, who, op, item, before, after) in enumerate(
+                        json.loads(zlib.decompress(packed))
+                    ):
+                        if (
+                            (since is not None and at < since)
+                            or (until is not None and at >= until)
+                            or (actor is not None and who != actor)
+                            or (target is not None and not _names(item, target))
+                        ):
+                            continue
+                        change = Change(
+                            first + i, tx if etx is None else etx, at, who, op, item, before, after
+                        )
+                        merged.append((change.seq, change))
+            merged.sort(key=lambda m: m[0])
+            return [c for _seq, c in merged[:cut]]
+
+        return self._read(work)
 
     def is_empty(self) -> bool:
         return not self.counts().nodes and not self._run_read(cy.ANY_HISTORY)
