@@ -29,17 +29,16 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 from streamlit.testing.v1.util import patch_config_options
 
-from importers import apply_batch
-from importers import seed as seed_importer
 from kgraph.auth.oidc import OidcConfig
 from kgraph.auth.signin import signin_status
 from kgraph.auth.users import UsersFile
 from kgraph.errors import PermissionDenied
-from kgraph.paths import seed_folder
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.ui import signin
 from kgraph.ui.i18n import STRINGS
 from kgraph.ui.pages import questions
+
+pytest_plugins = ["ui_fixtures"]  # the seeded City Deal store file
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -76,15 +75,6 @@ def app_pages() -> list[str]:
         ):
             return [entry[0] for entry in ast.literal_eval(node.value)]
     raise AssertionError("app.py has no PAGES")
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "citydeal.db"
-    store = EmbeddedStore(path, actor="seed")
-    apply_batch(store, seed_importer.read(seed_folder()))
-    store.close()
-    return path
 
 
 @pytest.fixture
