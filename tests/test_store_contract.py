@@ -356,3 +356,21 @@ def test_hostile_values_are_stored_verbatim(store: GraphStore, value: str) -> No
     edge = store.get_edge("cq:a", "LANDS_IN", "lp:a")
     assert edge is not None and edge.props["note"] == value
     assert store.counts().nodes["knowledge_question"] == 1
+
+
+def test_last_change_moves_with_every_committed_write(store: GraphStore) -> None:
+    assert store.last_change() == 0
+    store.add_node(q("kq:1", "Een"))
+    first = store.last_change()
+    assert first > 0
+    store.get_node("kq:1")
+    store.search("een")
+    assert store.last_change() == first  # reads leave it alone
+    store.update_node("kq:1", {"status": "parked"})
+    assert store.last_change() > first
+    before = store.last_change()
+    with pytest.raises(NotFoundError), store.transaction():
+        store.update_node("kq:1", {"status": "open"})
+        store.add_edge(Edge("kq:1", "RAISED_IN", "cop:none"))
+    assert store.last_change() == before  # a rolled-back transaction leaves no trace
+    assert store.last_change() == store.history()[-1].seq

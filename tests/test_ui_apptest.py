@@ -40,6 +40,19 @@ def test_overview_shows_counts_chart_and_recent_changes(db: Path, reader: Embedd
     assert "Recent gewijzigd" in [s.value for s in at.subheader]
 
 
+def test_a_change_made_elsewhere_shows_at_the_next_rerun(
+    db: Path, reader: EmbeddedStore
+) -> None:
+    """The CLI or another dashboard writes through its own connection: the page's cached
+    reads are keyed on the store's newest change, so the next rerun shows it."""
+    at = open_page("overview")
+    before = int({m.label: m.value for m in at.metric}["Kennisvraag"])
+    reader.add_node(Node("kq:elders", "knowledge_question", "Gesteld via de opdrachtregel"))
+    at.run()
+    after = int({m.label: m.value for m in at.metric}["Kennisvraag"])
+    assert after == before + 1
+
+
 def test_every_page_runs_and_shows_its_widgets(db: Path) -> None:
     at = open_page("explore")
     assert at.text_input(key="explore_search") is not None

@@ -64,6 +64,7 @@ READ_METHODS: frozenset[str] = frozenset(
         "shortest_path",
         "search",
         "counts",
+        "last_change",
         "history",
         "export_all",
         "is_empty",
@@ -280,6 +281,9 @@ class GuardedStore(GraphStore):
 
     def counts(self) -> Counts:
         return self._store.counts()
+
+    def last_change(self) -> int:
+        return self._store.last_change()
 
     def history(
         self,

@@ -304,6 +304,11 @@ class GraphStore(abc.ABC):
         prefix), case- and accent-insensitive; best matches (title hits) first."""
 
     @abc.abstractmethod
+    def last_change(self) -> int:
+        """The number (``seq``) of the newest history entry, 0 for none: a cheap stamp that
+        changes with every committed write, from any process (caches key on it)."""
+
+    @abc.abstractmethod
     def counts(self) -> Counts:
         """Nodes per kind and edges per kind."""
 

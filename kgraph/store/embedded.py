@@ -1197,6 +1197,10 @@ class EmbeddedStore(GraphStore):
         )
         return self._conn.execute(sql, [match, window[0] if window else 0, limit]).fetchall()
 
+    def last_change(self) -> int:
+        # MAX of the INTEGER PRIMARY KEY is read from the end of the b-tree: O(1).
+        return int(self._query("SELECT COALESCE(MAX(seq), 0) FROM history")[0][0])
+
     def counts(self) -> Counts:
         nodes = dict(self._query("SELECT kind, COUNT(*) FROM nodes GROUP BY kind ORDER BY kind"))
         edges = dict(self._query("SELECT kind, COUNT(*) FROM edges GROUP BY kind ORDER BY kind"))

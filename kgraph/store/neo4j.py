@@ -1107,6 +1107,10 @@ class Neo4jStore(GraphStore):
         )
         return [_node(r["n"]) for r in rows]
 
+    def last_change(self) -> int:
+        rows = self._run_read(cy.LAST_CHANGE)
+        return int(rows[0]["seq"] or 0) if rows else 0
+
     def counts(self) -> Counts:
         def work(unit: _Unit) -> Counts:
             nodes = {r["kind"]: r["c"] for r in unit.run(cy.COUNT_NODES) if r["c"]}

@@ -334,6 +334,8 @@ MIGRATE_DEGREE = (
 )
 MARK_DEGREE_DONE = "MERGE (m:KgraphMeta {key: 'degree'})"
 ANY_NODE = "MATCH (n:Node) RETURN n.id LIMIT 1"
+# Every history write bumps the counter in its own transaction: its seq is the newest entry.
+LAST_CHANGE = "MATCH (c:KgraphMeta {key: 'counter'}) RETURN c.seq AS seq"
 ANY_HISTORY = "MATCH (h) WHERE h:KgraphHistory OR h:KgraphHistoryBatch RETURN 1 LIMIT 1"
 
 # --- maintenance ---------------------------------------------------------------------------

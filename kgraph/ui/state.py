@@ -6,9 +6,10 @@ signed in (``kgraph.ui.signin``): ``store()`` and ``edit()`` return that guard, 
 the person's role does not allow raises ``PermissionDenied`` before anything is touched,
 and every change is recorded under their name. The cached reads below use the shared
 store itself: reading is the same for every role. Reads that pages repeat on every rerun are cached with
-``st.cache_data`` keyed on the store's *generation*: a counter every edit made through
-``edit()`` bumps, so an edit is visible at once in every session. Changes made by another
-process (the CLI, a second dashboard) show up when the short time-to-live runs out.
+``st.cache_data`` keyed on a *stamp*: a counter every edit made through ``edit()`` bumps,
+plus the store's ``last_change()`` (its newest history entry), so an edit is visible at
+once in every session, and a change made by another process (the CLI, a second dashboard)
+at the next rerun.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
 if TYPE_CHECKING:
     from kgraph.analysis.handover import HandoverCoverage
 
-#: how long a cached read may lag behind changes made by *another* process
+#: a backstop: cached reads are dropped after this long even if nothing changed
 CACHE_TTL_S = 15
 #: the most nodes the network view draws
 DRAW_CAP = DEFAULT_CAP
@@ -46,6 +47,12 @@ class StoreHandle:
     def bump(self) -> None:
         with self._lock:
             self.generation += 1
+
+    @property
+    def stamp(self) -> tuple[int, int]:
+        """What cached reads are keyed on: this process's edits and the store's newest
+        change, so a change made by another process is seen at the next rerun too."""
+        return self.generation, self.store.last_change()
 
 
 def _seed_if_empty(store: GraphStore) -> None:
@@ -142,21 +149,25 @@ def edit() -> Iterator[GraphStore]:
 
 
 # --- cached reads -------------------------------------------------------------------------
-# The underscore keeps Streamlit from hashing the store; location and generation are the key.
+# The underscore keeps Streamlit from hashing the store; location and stamp are the key.
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _nodes(_store: GraphStore, loc: str, gen: int, kinds: tuple[str, ...]) -> list[Node]:
+def _nodes(
+    _store: GraphStore, loc: str, gen: tuple[int, int], kinds: tuple[str, ...]
+) -> list[Node]:
     return _store.nodes(list(kinds) or None)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _edges(_store: GraphStore, loc: str, gen: int, kinds: tuple[str, ...]) -> list[Edge]:
+def _edges(
+    _store: GraphStore, loc: str, gen: tuple[int, int], kinds: tuple[str, ...]
+) -> list[Edge]:
     return _store.edges(list(kinds) or None)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=16, show_spinner=False)
-def _counts(_store: GraphStore, loc: str, gen: int) -> Counts:
+def _counts(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Counts:
     return _store.counts()
 
 
@@ -164,7 +175,7 @@ def _counts(_store: GraphStore, loc: str, gen: int) -> Counts:
 def _neighbourhood(
     _store: GraphStore,
     loc: str,
-    gen: int,
+    gen: tuple[int, int],
     focus: tuple[str, ...],
     depth: int,
     kinds: tuple[str, ...],
@@ -174,44 +185,44 @@ def _neighbourhood(
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=8, show_spinner=False)
-def _coverage(_store: GraphStore, loc: str, gen: int) -> HandoverCoverage:
+def _coverage(_store: GraphStore, loc: str, gen: tuple[int, int]) -> HandoverCoverage:
     from kgraph.analysis.handover import handover_coverage as compute
 
     return compute(_store)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
-def _everything(_store: GraphStore, loc: str, gen: int) -> Subgraph:
+def _everything(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Subgraph:
     return _store.export_all()
 
 
 def handover_coverage() -> HandoverCoverage:
     """``kgraph.analysis.handover.handover_coverage`` of the store, cached."""
     h = handle()
-    return _coverage(h.store, location(), h.generation)
+    return _coverage(h.store, location(), h.stamp)
 
 
 def everything() -> Subgraph:
     """The whole graph (for the export page), cached."""
     h = handle()
-    return _everything(h.store, location(), h.generation)
+    return _everything(h.store, location(), h.stamp)
 
 
 def nodes(kinds: Sequence[str] = ()) -> list[Node]:
     """Nodes of the given kinds (all when empty), ordered by kind and id."""
     h = handle()
-    return _nodes(h.store, location(), h.generation, tuple(kinds))
+    return _nodes(h.store, location(), h.stamp, tuple(kinds))
 
 
 def edges(kinds: Sequence[str] = ()) -> list[Edge]:
     """Edges of the given kinds (all when empty)."""
     h = handle()
-    return _edges(h.store, location(), h.generation, tuple(kinds))
+    return _edges(h.store, location(), h.stamp, tuple(kinds))
 
 
 def counts() -> Counts:
     h = handle()
-    return _counts(h.store, location(), h.generation)
+    return _counts(h.store, location(), h.stamp)
 
 
 def neighbourhood(
@@ -220,7 +231,7 @@ def neighbourhood(
     """The capped neighbourhood of ``focus`` (see ``GraphStore.neighbourhood``)."""
     h = handle()
     return _neighbourhood(
-        h.store, location(), h.generation, tuple(focus), depth, tuple(sorted(kinds)), cap
+        h.store, location(), h.stamp, tuple(focus), depth, tuple(sorted(kinds)), cap
     )
 
 

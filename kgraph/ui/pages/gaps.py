@@ -33,27 +33,27 @@ SENTENCES = 5
 
 
 @st.cache_data(ttl=state.CACHE_TTL_S, max_entries=8, show_spinner=False)
-def _gaps(_store: GraphStore, loc: str, gen: int) -> Gaps:
+def _gaps(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Gaps:
     return find_gaps(_store)
 
 
 @st.cache_data(ttl=state.CACHE_TTL_S, max_entries=8, show_spinner=False)
-def _centrality(_store: GraphStore, loc: str, gen: int) -> Centrality:
+def _centrality(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Centrality:
     # every node, ranked once; the kind filter and the number shown are applied on the page
     return centrality(_store, top=None)
 
 
 def gaps() -> Gaps:
-    """``find_gaps`` of the dashboard's store, cached per generation."""
+    """``find_gaps`` of the dashboard's store, cached per store stamp."""
     h = state.handle()
-    return _gaps(h.store, state.location(), h.generation)
+    return _gaps(h.store, state.location(), h.stamp)
 
 
 def ranking(kinds: Sequence[str], top: int) -> tuple[Centrality, list[dict[str, Any]]]:
     """The centrality result and its ``top`` rows of ``kinds`` (all when empty), ranked as
     ``kgraph.analysis.centrality(store, kinds=kinds, top=top)`` ranks them."""
     h = state.handle()
-    result = _centrality(h.store, state.location(), h.generation)
+    result = _centrality(h.store, state.location(), h.stamp)
     rows = [r for r in result.rows if not kinds or r["kind"] in kinds][:top]
     return result, [r | {"rank": i} for i, r in enumerate(rows, start=1)]
 

@@ -40,14 +40,16 @@ ERROR = "similar_error"
 
 
 @st.cache_data(ttl=state.CACHE_TTL_S, max_entries=16, show_spinner=False)
-def _similar(_store: GraphStore, loc: str, gen: int, min_score: float, top: int) -> SimilarResult:
+def _similar(
+    _store: GraphStore, loc: str, gen: tuple[int, int], min_score: float, top: int
+) -> SimilarResult:
     return find_similar(_store, min_score=min_score, top=top)
 
 
 def proposals(min_score: float, top: int) -> SimilarResult:
-    """``find_similar`` on the dashboard's store, cached per generation and settings."""
+    """``find_similar`` on the dashboard's store, cached per store stamp and settings."""
     h = state.handle()
-    return _similar(h.store, state.location(), h.generation, round(min_score, 2), top)
+    return _similar(h.store, state.location(), h.stamp, round(min_score, 2), top)
 
 
 def score_text(score: float) -> str:
