@@ -40,9 +40,7 @@ def test_overview_shows_counts_chart_and_recent_changes(db: Path, reader: Embedd
     assert "Recent gewijzigd" in [s.value for s in at.subheader]
 
 
-def test_a_change_made_elsewhere_shows_at_the_next_rerun(
-    db: Path, reader: EmbeddedStore
-) -> None:
+def test_a_change_made_elsewhere_shows_at_the_next_rerun(db: Path, reader: EmbeddedStore) -> None:
     """The CLI or another dashboard writes through its own connection: the page's cached
     reads are keyed on the store's newest change, so the next rerun shows it."""
     at = open_page("overview")
