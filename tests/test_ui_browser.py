@@ -389,3 +389,55 @@ def test_screenshots_of_every_page_and_nothing_leaves_localhost(page: Page) -> N
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
     assert not SESSIONS[id(page)].outside.urls
+
+
+def test_a_laptop_screen_and_the_keyboard_are_enough(browser: Browser, server: str) -> None:
+    """At 1366×768 no page scrolls sideways, and a person can reach another page and a
+    field with Tab and Enter alone (no mouse)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if urlparse(r.request.url).hostname in LOCAL_HOSTS or r.request.url.startswith("data:")
+            else r.abort()
+        ),
+    )
+    pg = context.new_page()
+    try:
+        for name in PAGES:
+            pg.goto(f"{server}/{PAGES[name]}")
+            pg.wait_for_selector("h1", timeout=WAIT_MS)
+            wait_idle(pg)
+            wide = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, f"{name} scrolls sideways by {wide}px at 1366 wide"
+
+        pg.goto(server)
+        pg.wait_for_selector("h1", timeout=WAIT_MS)
+        wait_idle(pg)
+
+        def tab_to(accessible: str, limit: int = 80) -> None:
+            for _ in range(limit):
+                pg.keyboard.press("Tab")
+                label = pg.evaluate(
+                    "(() => { const e = document.activeElement;"
+                    " return (e.getAttribute('aria-label') || e.textContent || '').trim(); })()"
+                )
+                if label == accessible:
+                    return
+            raise AssertionError(f"Tab never reached {accessible!r}")
+
+        tab_to("Vragen")
+        pg.keyboard.press("Enter")
+        pg.wait_for_function(
+            "() => [...document.querySelectorAll('h1')].some(h => h.textContent.includes('Vragen'))",
+            timeout=WAIT_MS,
+        )
+        wait_idle(pg)
+        tab_to("Je naam")
+        pg.keyboard.type("Toetsenbord Tessa")
+        pg.keyboard.press("Enter")
+        wait_idle(pg)
+        assert pg.get_by_role("textbox", name="Je naam").input_value() == "Toetsenbord Tessa"
+    finally:
+        context.close()
