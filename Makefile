@@ -7,7 +7,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 SCALE ?= M
 
-.PHONY: run test lint format bench seed clean neo4j-start neo4j-stop
+.PHONY: run test lint format bench clean neo4j-start neo4j-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
