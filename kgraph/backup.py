@@ -9,7 +9,7 @@ the whole history, and ``kgraph --store SNAPSHOT.db ...`` can read it directly.
   was at one commit; in WAL mode writers carry on meanwhile and are not blocked.
 - **Neo4j** (any other backend): a full export with ``kgraph.copy.copy_store`` into a new
   snapshot file. Neo4j reads are not one snapshot, so the history is the witness: the
-  recent history (the last ``_HISTORY_MARGIN_S`` seconds) is read before and after the
+  store's ``last_change()`` (its newest history number) is read before and after the
   copy, and if a change was committed in between the copy is made again
   (``SNAPSHOT_ATTEMPTS`` times at most). Every write adds its history in the same
   transaction, so an unchanged history means the copy belongs to one moment.
@@ -32,18 +32,14 @@ import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from kgraph.copy import copy_store
 from kgraph.errors import KGraphError, StoreError
-from kgraph.store.base import GraphStore, now_iso
+from kgraph.store.base import GraphStore
 from kgraph.store.embedded import SCHEMA_VERSION, EmbeddedStore
 
 SNAPSHOT_ATTEMPTS = 20
-# History entries are found again by time; a change committed later than one already
-# seen may carry a slightly earlier timestamp (it took its time before committing).
-_HISTORY_MARGIN_S = 300
 _BUSY_TIMEOUT_S = 30.0
 
 
@@ -144,30 +140,28 @@ def check_snapshot(path: Path) -> None:
 # --- embedded: page copies -----------------------------------------------------------------
 
 
-def _copy_pages(source: Path, dest: Path) -> None:
-    """Copy every page of ``source`` in one step: one read transaction, one moment."""
-    src = sqlite3.connect(str(source), timeout=_BUSY_TIMEOUT_S)
-    dst = sqlite3.connect(str(dest))
+def _backup_api(src: sqlite3.Connection, dst: sqlite3.Connection, failure: str) -> None:
+    """Copy every page of ``src`` over ``dst`` in one step, then close both."""
     try:
         src.backup(dst, pages=-1)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot back up {source}: {exc}") from exc
+        raise StoreError(f"{failure}: {exc}") from exc
     finally:
-        dst.close()
         src.close()
+        dst.close()
+
+
+def _copy_pages(source: Path, dest: Path) -> None:
+    """Copy every page of ``source`` in one step: one read transaction, one moment."""
+    src = sqlite3.connect(str(source), timeout=_BUSY_TIMEOUT_S)
+    _backup_api(src, sqlite3.connect(str(dest)), f"cannot back up {source}")
 
 
 def _restore_pages(snapshot: Path, target: Path) -> None:
     """Overwrite the store at ``target`` with the snapshot's pages, in one transaction."""
     src = _open_read_only(snapshot)
     dst = sqlite3.connect(str(target), timeout=_BUSY_TIMEOUT_S)
-    try:
-        src.backup(dst, pages=-1)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot restore into {target}: {exc}") from exc
-    finally:
-        src.close()
-        dst.close()
+    _backup_api(src, dst, f"cannot restore into {target}")
     # Opening it brings an older snapshot's schema up to date and checks it reads.
     EmbeddedStore(target).close()
 
@@ -223,16 +217,10 @@ def _fsync_folder(folder: Path) -> None:
 # --- other backends: a copy, witnessed by the history ------------------------------------
 
 
-def _earlier(iso: str, seconds: int) -> str:
-    moment = datetime.fromisoformat(iso) - timedelta(seconds=seconds)
-    return moment.isoformat(timespec="microseconds")
-
-
 def _load_snapshot(store: GraphStore, dest: Path) -> None:
     """Copy ``store`` into a new embedded store at ``dest``, again if it changed meanwhile."""
     for _attempt in range(SNAPSHOT_ATTEMPTS):
-        since = _earlier(now_iso(), _HISTORY_MARGIN_S)
-        before = [c.seq for c in store.history(since=since)]
+        before = store.last_change()
         for leftover in (dest, *_sidecars(dest)):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
@@ -242,7 +230,7 @@ def _load_snapshot(store: GraphStore, dest: Path) -> None:
                 copy_store(store, snap)
             except KGraphError as exc:  # e.g. an edge read whose new node was not
                 failure = exc
-        if [c.seq for c in store.history(since=since)] == before:
+        if store.last_change() == before:
             if failure is not None:  # nothing changed meanwhile: a real problem
                 raise failure
             return

@@ -16,7 +16,7 @@ import getpass
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +37,31 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # no passwd entry, e.g. in a bare container
         return os.environ.get("USER", "unknown")
+
+
+def changed_props(props: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``props`` with ``changes`` applied; a ``None`` value removes a prop."""
+    merged = dict(props)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def stamp_node(
+    node: Node, created: str | None, updated: str, who: str | None, version: int
+) -> Node:
+    """``node`` as a store keeps it: with these store fields and its own copy of ``props``."""
+    return replace(
+        node,
+        props=dict(node.props),
+        created_at=created,
+        updated_at=updated,
+        updated_by=who,
+        version=version,
+    )
 
 
 def neighbourhood_focus(

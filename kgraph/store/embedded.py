@@ -56,8 +56,10 @@ from kgraph.store.base import (
     Counts,
     GraphStore,
     Subgraph,
+    changed_props,
     neighbourhood_focus,
     now_iso,
+    stamp_node,
 )
 from kgraph.store.embedded_cache import (
     EdgeEntry,
@@ -333,6 +335,9 @@ class EmbeddedStore(GraphStore):
 
     _NODE_COLS = "id, kind, title, status, body, version, created_at, updated_at, updated_by"
     _EDGE_COLS = "src, kind, dst, props, created_at, updated_at, updated_by"
+    # the same columns of the joined tables ``n`` (nodes) and ``e`` (edges)
+    _N_COLS = ", ".join(f"n.{c.strip()}" for c in _NODE_COLS.split(","))
+    _E_COLS = ", ".join(f"e.{c.strip()}" for c in _EDGE_COLS.split(","))
 
     @staticmethod
     def _node(row: Sequence[Any], body: Mapping[str, Any] | None = None) -> Node:
@@ -450,7 +455,7 @@ class EmbeddedStore(GraphStore):
                 raise DuplicateError(f"node {node.id} exists already")
             at = now_iso()
             who = self._actor(actor)
-            stored = _stamp_node(node, at, at, who, 1)
+            stored = stamp_node(node, at, at, who, 1)
             self._insert_node(stored)
             self._record(actor, "add_node", node.id, None, stored.to_dict(), at)
         return stored
@@ -486,7 +491,7 @@ class EmbeddedStore(GraphStore):
             if new == old:
                 return old
             at = now_iso()
-            new = _stamp_node(new, old.created_at, at, self._actor(actor), old.version + 1)
+            new = stamp_node(new, old.created_at, at, self._actor(actor), old.version + 1)
             self._conn.execute(
                 "UPDATE nodes SET title = ?, status = ?, body = ?, version = ?, updated_at = ?, "
                 "updated_by = ? WHERE id = ?",
@@ -580,13 +585,7 @@ class EmbeddedStore(GraphStore):
             old = self.get_edge(src, kind, dst)
             if old is None:
                 raise NotFoundError(f"no edge {edge_key(src, kind, dst)}")
-            props = dict(old.props)
-            for key, value in changes.items():
-                if value is None:
-                    props.pop(key, None)
-                else:
-                    props[key] = value
-            new = validate_edge(Edge(src, kind, dst, props))
+            new = validate_edge(Edge(src, kind, dst, changed_props(old.props, changes)))
             if new.props == old.props:
                 return old
             at = now_iso()
@@ -657,7 +656,7 @@ class EmbeddedStore(GraphStore):
                 if node.id in present:
                     continue
                 stored = (
-                    _stamp_node(
+                    stamp_node(
                         node,
                         node.created_at or at,
                         node.updated_at or at,
@@ -665,7 +664,7 @@ class EmbeddedStore(GraphStore):
                         node.version or 1,
                     )
                     if keep_times
-                    else _stamp_node(node, at, at, who, 1)
+                    else stamp_node(node, at, at, who, 1)
                 )
                 stored_nodes.append(stored)
             self._insert_nodes(stored_nodes)
@@ -812,10 +811,7 @@ class EmbeddedStore(GraphStore):
         kind_sql, kind_params = _edge_kind_filter(edge_kinds)
         parts: list[str] = []
         params: list[Any] = []
-        cols = (
-            "e.src, e.kind, e.dst, e.props, e.created_at, e.updated_at, e.updated_by, "
-            + ", ".join(f"n.{c.strip()}" for c in self._NODE_COLS.split(","))
-        )
+        cols = f"{self._E_COLS}, {self._N_COLS}"
         if direction in ("out", "both"):
             parts.append(
                 f"SELECT {cols} FROM edges e JOIN nodes n ON n.id = e.dst WHERE e.src = ?{kind_sql}"  # noqa: S608
@@ -955,12 +951,8 @@ class EmbeddedStore(GraphStore):
                 outs[node_id] = cache.out[node_id]
             elif node_id not in known:
                 once.append(node_id)
-            elif degree.get(node_id, 0) <= HUB_DEGREE or (
-                self._conn.execute(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM edges WHERE src = ? LIMIT ?)",
-                    (node_id, HUB_DEGREE + 1),
-                ).fetchone()[0]
-                <= HUB_DEGREE
+            elif degree.get(node_id, 0) <= HUB_DEGREE or not self._out_edges_over(
+                node_id, HUB_DEGREE
             ):
                 fill.append(node_id)
             else:
@@ -995,6 +987,14 @@ class EmbeddedStore(GraphStore):
                     edges += cache.fresh_edges(kept, members)
         return edges
 
+    def _out_edges_over(self, node_id: str, count: int) -> bool:
+        """Whether ``node_id`` has more than ``count`` out-edges (reads at most ``count + 1``)."""
+        (n,) = self._conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM edges WHERE src = ? LIMIT ?)",
+            (node_id, count + 1),
+        ).fetchone()
+        return bool(n > count)
+
     def _node_rows(self, ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """Rows of ``_NODE_COLS`` plus ``degree`` of the nodes ``ids`` that exist, by id."""
         if not ids:
@@ -1012,7 +1012,7 @@ class EmbeddedStore(GraphStore):
         """The neighbours of a node (parameters: id, filter values, id, filter values,
         limit) as rows of ``_NODE_COLS`` plus ``degree``: out-neighbours by id, then
         in-neighbours by id, in index order; one row per edge."""
-        cols = ", ".join(f"n.{c.strip()}" for c in self._NODE_COLS.split(",")) + ", n.degree"
+        cols = f"{self._N_COLS}, n.degree"
         return (
             f"SELECT {cols} FROM edges e JOIN nodes n ON n.id = e.dst "  # noqa: S608
             f"WHERE e.src = ?{kind_sql}{node_sql} UNION ALL "
@@ -1061,17 +1061,9 @@ class EmbeddedStore(GraphStore):
         """
         size = len(ids)
         kind_sql, kind_params = _edge_kind_filter(edge_kinds)
-        cols = ", ".join(f"e.{c.strip()}" for c in self._EDGE_COLS.split(","))
+        cols = self._E_COLS
         starts = ids if sources is None else sources
-        big = [
-            i
-            for i in starts
-            if degree.get(i, 0) > size
-            and self._conn.execute(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM edges WHERE src = ? LIMIT ?)", (i, size + 1)
-            ).fetchone()[0]
-            > size
-        ]
+        big = [i for i in starts if degree.get(i, 0) > size and self._out_edges_over(i, size)]
         members = json.dumps(list(ids))
         small = json.dumps([i for i in starts if i not in big]) if big or sources else members
         rows = self._conn.execute(
@@ -1091,7 +1083,7 @@ class EmbeddedStore(GraphStore):
         self, src: str, ids: Sequence[str] | str, kind_sql: str, kind_params: list[Any]
     ) -> list[Edge]:
         """Edges from ``src`` to any of ``ids`` (a JSON list or ids), by index lookups."""
-        cols = ", ".join(f"e.{c.strip()}" for c in self._EDGE_COLS.split(","))
+        cols = self._E_COLS
         members = ids if isinstance(ids, str) else json.dumps(list(ids))
         rows = self._conn.execute(
             f"SELECT {cols} FROM edges e WHERE e.src = ? "  # noqa: S608
@@ -1171,7 +1163,7 @@ class EmbeddedStore(GraphStore):
 
     def _ranked_hits(self, match: str, kinds: Sequence[str] | None, limit: int) -> list[Any]:
         """Node rows matching the FTS expression ``match``, best (BM25) first."""
-        cols = ", ".join(f"n.{c.strip()}" for c in self._NODE_COLS.split(","))
+        cols = self._N_COLS
         rank = "bm25(node_fts, 0, 5.0, 1.0)"
         if kinds:
             # rank after joining, so the kind filter does not cut the page short
@@ -1292,23 +1284,6 @@ class EmbeddedStore(GraphStore):
                     f"node {node_id}: degree {stored} but {degree.get(node_id, 0)} edges"
                 )
         return problems
-
-
-def _stamp_node(node: Node, created: str | None, updated: str, who: str, version: int) -> Node:
-    return Node(
-        id=node.id,
-        kind=node.kind,
-        title=node.title,
-        text=node.text,
-        status=node.status,
-        tags=node.tags,
-        source=node.source,
-        props=dict(node.props),
-        created_at=created,
-        updated_at=updated,
-        updated_by=who,
-        version=version,
-    )
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

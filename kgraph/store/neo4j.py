@@ -61,8 +61,10 @@ from kgraph.store.base import (
     Counts,
     GraphStore,
     Subgraph,
+    changed_props,
     neighbourhood_focus,
     now_iso,
+    stamp_node,
 )
 
 T = TypeVar("T")
@@ -335,7 +337,6 @@ def _history_row(
     after: Mapping[str, Any] | None,
     at: str,
     actor: str,
-    tx: int | None = None,
 ) -> dict[str, Any]:
     ends = target.split("|")
     return {
@@ -348,7 +349,6 @@ def _history_row(
         "dst": ends[2] if len(ends) == 3 else None,
         "before": _dumps(before) if before is not None else None,
         "after": _dumps(after) if after is not None else None,
-        "tx": tx,
     }
 
 
@@ -399,23 +399,6 @@ def _chunks(items: Sequence[T], size: int = _BATCH) -> Iterator[Sequence[T]]:
 
 def _optional(values: Sequence[str] | None) -> list[str] | None:
     return list(values) if values else None
-
-
-def _stamp(node: Node, created: str | None, updated: str, who: str | None, version: int) -> Node:
-    return Node(
-        id=node.id,
-        kind=node.kind,
-        title=node.title,
-        text=node.text,
-        status=node.status,
-        tags=node.tags,
-        source=node.source,
-        props=dict(node.props),
-        created_at=created,
-        updated_at=updated,
-        updated_by=who,
-        version=version,
-    )
 
 
 # --- units of work --------------------------------------------------------------------------
@@ -609,7 +592,7 @@ class Neo4jStore(GraphStore):
                 raise DuplicateError(f"node {node.id} exists already")
             at = now_iso()
             who = self._who(unit, actor)
-            stored = _stamp(node, at, at, who, 1)
+            stored = stamp_node(node, at, at, who, 1)
             unit.run(create, rows=[_node_row(stored)])
             self._record(unit, [_history_row("add_node", node.id, None, stored.to_dict(), at, who)])
             return stored
@@ -642,7 +625,7 @@ class Neo4jStore(GraphStore):
                 return old
             at = now_iso()
             who = self._who(unit, actor)
-            new = _stamp(new, old.created_at, at, who, old.version + 1)
+            new = stamp_node(new, old.created_at, at, who, old.version + 1)
             row = _node_row(new)
             unit.run(cy.UPDATE_NODE, id=node_id, row=row)
             self._record(
@@ -700,6 +683,14 @@ class Neo4jStore(GraphStore):
 
         return self._write(work, actor)
 
+    @staticmethod
+    def _locked_edge(unit: _Unit, lock: str, src: str, kind: str, dst: str) -> Edge:
+        """The edge, write-locked by ``lock`` (``cy.LOCK_EDGE`` for its kind)."""
+        rows = unit.run(lock, src=src, dst=dst)
+        if not rows:
+            raise NotFoundError(f"no edge {edge_key(src, kind, dst)}")
+        return _edge(rows[0]["e"])
+
     def update_edge(
         self,
         src: str,
@@ -713,17 +704,8 @@ class Neo4jStore(GraphStore):
         update = cy.with_rel(cy.UPDATE_EDGE, kind)
 
         def work(unit: _Unit) -> Edge:
-            rows = unit.run(lock, src=src, dst=dst)
-            if not rows:
-                raise NotFoundError(f"no edge {edge_key(src, kind, dst)}")
-            old = _edge(rows[0]["e"])
-            props = dict(old.props)
-            for key, value in changes.items():
-                if value is None:
-                    props.pop(key, None)
-                else:
-                    props[key] = value
-            new = validate_edge(Edge(src, kind, dst, props))
+            old = self._locked_edge(unit, lock, src, kind, dst)
+            new = validate_edge(Edge(src, kind, dst, changed_props(old.props, changes)))
             if new.props == old.props:
                 return old
             at = now_iso()
@@ -742,10 +724,7 @@ class Neo4jStore(GraphStore):
         delete = cy.with_rel(cy.DELETE_EDGE, kind)
 
         def work(unit: _Unit) -> None:
-            rows = unit.run(lock, src=src, dst=dst)
-            if not rows:
-                raise NotFoundError(f"no edge {edge_key(src, kind, dst)}")
-            old = _edge(rows[0]["e"])
+            old = self._locked_edge(unit, lock, src, kind, dst)
             unit.run(delete, src=src, dst=dst)
             at = now_iso()
             self._record(
@@ -801,7 +780,7 @@ class Neo4jStore(GraphStore):
                 if node.id in present:
                     continue
                 if keep_times:
-                    node = _stamp(
+                    node = stamp_node(
                         node,
                         node.created_at or at,
                         node.updated_at or at,
@@ -809,7 +788,7 @@ class Neo4jStore(GraphStore):
                         node.version or 1,
                     )
                 else:
-                    node = _stamp(node, at, at, who, 1)
+                    node = stamp_node(node, at, at, who, 1)
                 fresh.append(node)
                 row = _node_row(node)
                 row["degree"] = degree.pop(node.id, 0)

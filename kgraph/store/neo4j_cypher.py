@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 
-from kgraph.errors import ValidationError
-from kgraph.model import EDGE_KINDS, NODE_KINDS
+from kgraph.model import EDGE_KINDS, NODE_KINDS, check_edge_kind, check_node_kind
 
 #: node kind -> its Neo4j label (``knowledge_question`` -> ``KnowledgeQuestion``)
 KIND_LABELS: dict[str, str] = {
@@ -50,30 +49,15 @@ AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
 def with_label(template: str, kind: str) -> str:
     """``template`` with its ``{label}`` slot filled for node ``kind`` (allow-list only)."""
-    if kind not in KIND_LABELS:
-        raise ValidationError(
-            f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}"
-        )
-    return template.replace("{label}", KIND_LABELS[kind])
+    return template.replace("{label}", KIND_LABELS[check_node_kind(kind)])
 
 
 def with_rel(template: str, kind: str) -> str:
     """``template`` with its ``{rel}`` slot filled for edge ``kind`` (allow-list only)."""
-    if kind not in EDGE_KINDS:
-        raise ValidationError(
-            f"unknown edge kind {kind!r}; expected one of {', '.join(EDGE_KINDS)}"
-        )
-    return template.replace("{rel}", kind)
+    return template.replace("{rel}", check_edge_kind(kind))
 
 
-def _node_map(var: str) -> str:
-    fields = "id kind title text status tags source props version created_at updated_at updated_by"
-    return f"{var} {{" + ", ".join(f".{f}" for f in fields.split()) + "}"
-
-
-N = _node_map("n")
-M = _node_map("m")
-#: a node's fields as a list, in ``NODE_FIELDS`` order: hot paths decode lists faster
+#: a node's fields (native properties, ``props`` as JSON) in the order ``N``/``N_LIST`` use
 NODE_FIELDS = [
     "id",
     "kind",
@@ -88,6 +72,15 @@ NODE_FIELDS = [
     "updated_at",
     "updated_by",
 ]
+
+
+def _node_map(var: str) -> str:
+    return f"{var} {{" + ", ".join(f".{f}" for f in NODE_FIELDS) + "}"
+
+
+N = _node_map("n")
+M = _node_map("m")
+#: a node's fields as a list, in ``NODE_FIELDS`` order: hot paths decode lists faster
 N_LIST = "[" + ", ".join(f"n.{f}" for f in NODE_FIELDS) + "]"
 #: an edge (``r``) as a list: src, kind, dst, props, created_at, updated_at, updated_by
 E_LIST = (
@@ -270,7 +263,7 @@ RECORD = (
     "WITH c.tx AS tx, c.seq - size($rows) AS base "
     "UNWIND range(0, size($rows) - 1) AS i "
     "CREATE (h:KgraphHistory) SET h = $rows[i] "
-    "SET h.seq = base + i + 1, h.tx = coalesce($rows[i].tx, CASE $bump WHEN 1 THEN tx ELSE $tx END) "
+    "SET h.seq = base + i + 1, h.tx = CASE $bump WHEN 1 THEN tx ELSE $tx END "
     "RETURN max(tx) AS tx"
 )
 # A bulk load's history, compactly: one ``(:KgraphHistoryBatch)`` per up to 1,000 entries
