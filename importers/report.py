@@ -105,14 +105,17 @@ def load_yaml_entries(path: Path, key: str | None = None) -> list[YamlEntry]:
     valid YAML or not shaped like that.
     """
     text = read_text(path)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+    loader = yaml.SafeLoader(text)
+    try:  # parsed once: the node tree gives the lines, the same tree gives the values
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"{where}: not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
     if root is None:
         return []
     seq_node: yaml.Node | None = root

@@ -25,9 +25,11 @@ from importers import report
 from importers.base import ImportBatch
 from importers.report import YamlEntry, load_yaml_entries
 from kgraph.errors import InputError, ValidationError
+from kgraph.export.rawgraph import node_fields
 from kgraph.model import (
     EDGE_KINDS,
     HANDOVER_FIELDS,
+    NODE_FIELDS,
     NODE_KINDS,
     QUESTION_KINDS,
     SYSTEM_FIELDS,
@@ -76,15 +78,7 @@ _HEADER = """\
 
 
 def _node_entry(node: Node) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": node.id, "kind": node.kind, "title": node.title}
-    if node.text:
-        entry["text"] = node.text
-    if node.status is not None:
-        entry["status"] = node.status
-    if node.tags:
-        entry["tags"] = list(node.tags)
-    if node.source is not None:
-        entry["source"] = node.source
+    entry: dict[str, Any] = {"id": node.id, **node_fields(node)}
     entry.update(sorted(node.props.items()))
     return entry
 
@@ -190,9 +184,6 @@ def _check_props(
         item.bad("reason", "a curated item needs a reason")
 
 
-_NODE_COMMON = ("id", "kind", "title", "text", "status", "tags", "source")
-
-
 def _read_nodes(path: Path, problems: list[str]) -> list[Node]:
     nodes: list[Node] = []
     seen: set[str] = set()
@@ -224,7 +215,7 @@ def _read_nodes(path: Path, problems: list[str]) -> list[Node]:
             item.check("status", check_question_status, status)
         elif status is not None and not isinstance(status, str):
             item.bad("status", "must be text")
-        _check_props(item, {k: v for k, v in value.items() if k not in _NODE_COMMON}, _node_props)
+        _check_props(item, {k: v for k, v in value.items() if k not in NODE_FIELDS}, _node_props)
         if not item.count:
             seen.add(value["id"])
             nodes.append(validate_node(Node.from_dict(value)))

@@ -318,7 +318,8 @@ def read_table(
     _check_duplicates(body, columns, problem)
     accepted = [r for r in body if r.node is not None and (not skip_invalid or not r.problems)]
     while True:
-        rejected = [r for r in body if r.node is not None and all(r is not a for a in accepted)]
+        kept = {id(r) for r in accepted}
+        rejected = [r for r in body if r.node is not None and id(r) not in kept]
         edges, created, relation_problems = _resolve(accepted, rejected, store, problem)
         failing = {id(r) for r in accepted if relation_problems.get(id(r))}
         if not skip_invalid or not failing:

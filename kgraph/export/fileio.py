@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, TypeAlias
 
@@ -13,23 +13,23 @@ PathOrFile: TypeAlias = str | os.PathLike[str] | IO[bytes]
 
 
 @contextmanager
-def binary_out(out: PathOrFile) -> Iterator[IO[bytes]]:
+def _binary(target: PathOrFile, mode: str) -> Iterator[IO[bytes]]:
+    """``target`` itself when it is an open file; a path is opened (and closed) here."""
+    if isinstance(target, str | os.PathLike):
+        with open(target, mode) as handle:
+            yield handle
+    else:
+        yield target
+
+
+def binary_out(out: PathOrFile) -> AbstractContextManager[IO[bytes]]:
     """A binary file to write to; a path is opened (and closed) here."""
-    if isinstance(out, str | os.PathLike):
-        with open(out, "wb") as handle:
-            yield handle
-    else:
-        yield out
+    return _binary(out, "wb")
 
 
-@contextmanager
-def binary_in(src: PathOrFile) -> Iterator[IO[bytes]]:
+def binary_in(src: PathOrFile) -> AbstractContextManager[IO[bytes]]:
     """A binary file to read from; a path is opened (and closed) here."""
-    if isinstance(src, str | os.PathLike):
-        with open(src, "rb") as handle:
-            yield handle
-    else:
-        yield src
+    return _binary(src, "rb")
 
 
 def display_name(src: PathOrFile) -> str:

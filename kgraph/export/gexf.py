@@ -22,13 +22,6 @@ NS = "http://www.gexf.net/1.2draft"
 #: GEXF's namespaces start so, whatever the version (Gephi and networkx write several)
 GEXF_NAMESPACES = ("http://www.gexf.net/", "http://gexf.net/", "https://gexf.net/")
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"
-_GEXF_TYPES = {
-    "string": "string",
-    "boolean": "boolean",
-    "long": "long",
-    "double": "double",
-    "json": "string",
-}
 
 
 def write(sub: Subgraph, out: PathOrFile) -> None:
@@ -53,7 +46,7 @@ def write(sub: Subgraph, out: PathOrFile) -> None:
         for name, kind in types.items():
             lines.append(
                 f'      <attribute id="{attr(xmlattrs.attr_id(prefix, name, kind))}" '
-                f'title="{attr(name)}" type="{_GEXF_TYPES[kind]}"/>'
+                f'title="{attr(name)}" type="{xmlattrs.XML_TYPES[kind]}"/>'
             )
         lines.append("    </attributes>")
     lines.append("    <nodes>")

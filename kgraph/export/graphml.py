@@ -9,7 +9,7 @@ line style. Reading accepts kgraph's own files and those of yEd, Gephi and netwo
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import Any
 
 from kgraph.export import style, xmlattrs
 from kgraph.export.fileio import PathOrFile, binary_in, binary_out, display_name
@@ -24,13 +24,6 @@ NS = "http://graphml.graphdrawing.org/xmlns"
 NS_Y = "http://www.yworks.com/xml/graphml"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA = "http://graphml.graphdrawing.org/xmlns http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd"
-_XML_TYPES = {
-    "string": "string",
-    "boolean": "boolean",
-    "long": "long",
-    "double": "double",
-    "json": "string",
-}
 
 
 def write(sub: Subgraph, out: PathOrFile) -> None:
@@ -48,7 +41,7 @@ def write(sub: Subgraph, out: PathOrFile) -> None:
             key = xmlattrs.attr_id(prefix, name, kind)
             lines.append(
                 f'  <key id="{attr(key)}" for="{domain}" attr.name="{attr(name)}" '
-                f'attr.type="{_XML_TYPES[kind]}"/>'
+                f'attr.type="{xmlattrs.XML_TYPES[kind]}"/>'
             )
     lines.append('  <key id="n_graphics" for="node" yfiles.type="nodegraphics"/>')
     lines.append('  <key id="e_graphics" for="edge" yfiles.type="edgegraphics"/>')
@@ -170,6 +163,6 @@ def _read_data(
     return attrs
 
 
-def read(src: PathOrFile | IO[bytes]) -> Subgraph:
+def read(src: PathOrFile) -> Subgraph:
     """A GraphML file kgraph wrote, back as the subgraph it came from."""
     return to_subgraph(read_raw(src))

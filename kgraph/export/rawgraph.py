@@ -49,8 +49,8 @@ class RawGraph:
     kgraph: bool = False
 
 
-def node_attrs(node: Node) -> dict[str, Any]:
-    """The attributes a node is written with: fields, provenance, props (no ``None`` fields)."""
+def node_fields(node: Node) -> dict[str, Any]:
+    """A node's fields but its id; empty text and tags and ``None`` fields left out."""
     data: dict[str, Any] = {"kind": node.kind, "title": node.title}
     if node.text:
         data["text"] = node.text
@@ -60,6 +60,12 @@ def node_attrs(node: Node) -> dict[str, Any]:
         data["tags"] = list(node.tags)
     if node.source is not None:
         data["source"] = node.source
+    return data
+
+
+def node_attrs(node: Node) -> dict[str, Any]:
+    """The attributes a node is written with: fields, provenance, props (no ``None`` fields)."""
+    data = node_fields(node)
     for key in PROVENANCE:
         value = getattr(node, key)
         if value is not None:

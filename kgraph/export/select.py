@@ -33,17 +33,17 @@ def select(
         check_question_status(status)
     if focus:
         sub = store.neighbourhood(list(focus), depth, kinds=kinds or None, cap=cap)
-        ids = list(sub.nodes)
+        nodes = sub.nodes
     else:
         sub = None
-        ids = [n.id for n in store.nodes(kinds or None)]
+        nodes = {n.id: n for n in store.nodes(kinds or None)}
+    ids = list(nodes)
     if statuses:
         wanted = set(statuses)
-        source = sub.nodes if sub is not None else {n.id: n for n in store.nodes(kinds or None)}
         ids = [
             i
             for i in ids
-            if source[i].kind not in QUESTION_KINDS or source[i].status in wanted or i in focus
+            if nodes[i].kind not in QUESTION_KINDS or nodes[i].status in wanted or i in focus
         ]
     chosen = store.subgraph(ids)
     if sub is None:

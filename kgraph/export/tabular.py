@@ -17,19 +17,10 @@ from typing import Any
 from kgraph.errors import InputError
 from kgraph.export.rawgraph import PROVENANCE, RawEdge, RawGraph, RawNode, edge_prop_name
 from kgraph.export.xmlattrs import plain_tags
-from kgraph.model import Edge, Node
+from kgraph.model import NODE_FIELDS, Edge, Node
 
 JSON_SUFFIX = " (json)"
-NODE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "title",
-    "text",
-    "status",
-    "tags",
-    "source",
-    *PROVENANCE,
-)
+NODE_COLUMNS: tuple[str, ...] = (*NODE_FIELDS, *PROVENANCE)
 EDGE_COLUMNS: tuple[str, ...] = ("src", "kind", "dst")
 
 

@@ -18,6 +18,14 @@ from typing import Any
 from kgraph.export.safe import xml_text
 
 _TAG_SPLIT = re.compile(r"[;,\n]")
+#: the type an attribute of each kind is declared with in GraphML and GEXF (JSON is text)
+XML_TYPES: dict[str, str] = {
+    "string": "string",
+    "boolean": "boolean",
+    "long": "long",
+    "double": "double",
+    "json": "string",
+}
 
 
 def value_type(value: Any) -> str:
