@@ -184,36 +184,26 @@ def check_id(node_id: object) -> str:
 # --- checks -------------------------------------------------------------------------------
 
 
+def _check_member(value: object, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ValidationError(f"unknown {what} {value!r}; expected one of {', '.join(allowed)}")
+    return str(value)
+
+
 def check_node_kind(kind: object) -> str:
-    if kind not in NODE_KINDS:
-        raise ValidationError(
-            f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}"
-        )
-    return str(kind)
+    return _check_member(kind, NODE_KINDS, "node kind")
 
 
 def check_edge_kind(kind: object) -> str:
-    if kind not in EDGE_RULES:
-        raise ValidationError(
-            f"unknown edge kind {kind!r}; expected one of {', '.join(EDGE_KINDS)}"
-        )
-    return str(kind)
+    return _check_member(kind, EDGE_KINDS, "edge kind")
 
 
 def check_question_status(status: object) -> str:
-    if status not in QUESTION_STATUSES:
-        raise ValidationError(
-            f"unknown question status {status!r}; expected one of {', '.join(QUESTION_STATUSES)}"
-        )
-    return str(status)
+    return _check_member(status, QUESTION_STATUSES, "question status")
 
 
 def check_handover_status(status: object) -> str:
-    if status not in HANDOVER_STATUSES:
-        raise ValidationError(
-            f"unknown handover status {status!r}; expected one of {', '.join(HANDOVER_STATUSES)}"
-        )
-    return str(status)
+    return _check_member(status, HANDOVER_STATUSES, "handover status")
 
 
 def check_edge_ends(kind: str, src_kind: str, dst_kind: str) -> None:

@@ -20,8 +20,7 @@ from typing import Any
 import networkx as nx
 
 from kgraph.analysis._graph import Source, fetch, item
-from kgraph.errors import ValidationError
-from kgraph.model import NODE_KINDS, NODE_LABELS
+from kgraph.model import NODE_LABELS, check_node_kind
 
 EXACT_LIMIT = 1000
 DEFAULT_SAMPLES = 300
@@ -93,10 +92,7 @@ def centrality(
     """Degree and betweenness of the nodes of ``kinds`` (all when ``None``), measured on the
     whole graph of ``source``; the ``top`` rows by betweenness, then degree."""
     for kind in kinds or ():
-        if kind not in NODE_KINDS:
-            raise ValidationError(
-                f"unknown node kind {kind!r}; expected one of {', '.join(NODE_KINDS)}"
-            )
+        check_node_kind(kind)
     sub = fetch(source)
     multi = sub.to_networkx()
     simple = nx.Graph(multi.to_undirected(as_view=True))

@@ -21,6 +21,7 @@ Counting rules (the steering group's view):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,9 +66,21 @@ def _zero() -> dict[str, int]:
     return {status: 0 for status in HANDOVER_STATUSES}
 
 
-def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+def _add(into: dict[str, int], counts: Mapping[str, int]) -> None:
     for status, n in counts.items():
         into[status] = into.get(status, 0) + n
+
+
+def _status(props: Mapping[str, Any]) -> str:
+    """The handover status of a ``LANDS_IN`` edge's properties (``proposed`` when unset)."""
+    return str(props.get("status") or "proposed")
+
+
+def _status_counts(statuses: Iterable[str]) -> dict[str, int]:
+    """How many of ``statuses`` there are of each, every handover status included."""
+    counts = _zero()
+    _add(counts, Counter(statuses))
+    return counts
 
 
 @dataclass(frozen=True)
@@ -119,17 +132,12 @@ def handover_coverage(source: Source) -> HandoverCoverage:
                 {
                     "place": v,
                     "place_title": sub.nodes[v].title,
-                    "status": d.get("status") or "proposed",
+                    "status": _status(d),
                 }
                 for v, d in out_edges(node_id, "LANDS_IN")
             ),
             key=lambda r: r["place"],
         )
-
-    def status_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
-        counts = _zero()
-        _add(counts, dict(Counter(r["status"] for r in rows)))
-        return counts
 
     # landing places: direct receipts, then those of their parts at any depth
     part_of = nx.DiGraph()
@@ -137,9 +145,7 @@ def handover_coverage(source: Source) -> HandoverCoverage:
     part_of.add_edges_from((u, v) for u, v, k in graph.edges(keys=True) if k == "PART_OF")
     direct: dict[str, dict[str, int]] = {}
     for place in part_of:
-        direct[place] = status_counts(
-            [{"status": d.get("status") or "proposed"} for _, d in in_edges(place, "LANDS_IN")]
-        )
+        direct[place] = _status_counts(_status(d) for _, d in in_edges(place, "LANDS_IN"))
     places: list[dict[str, Any]] = []
     for place in part_of:
         parts = nx.ancestors(part_of, place) - {place}  # edges go part -> whole
@@ -175,7 +181,7 @@ def handover_coverage(source: Source) -> HandoverCoverage:
         cops.append(
             item(
                 sub.nodes[cop],
-                counts=status_counts(own + theirs),
+                counts=_status_counts(r["status"] for r in own + theirs),
                 own=own,
                 complex_questions=sorted(complex_qs),
                 complex_question_landings=theirs,
@@ -183,23 +189,19 @@ def handover_coverage(source: Source) -> HandoverCoverage:
         )
     cops = sort_items(cops)
 
-    handed = [n for n, k in kind_of.items() if k in _HANDED]
+    handed = {n: landings(n) for n, k in kind_of.items() if k in _HANDED}
     not_accepted = sort_items(
         [
-            item(sub.nodes[n], landings=landings(n))
-            for n in handed
+            item(sub.nodes[n], landings=rows)
+            for n, rows in handed.items()
             if kind_of[n] in ("complex_question", "cop")
-            and not any(r["status"] == "accepted" for r in landings(n))
+            and not any(r["status"] == "accepted" for r in rows)
         ]
     )
-    no_landing = sort_items([item(sub.nodes[n]) for n in handed if not out_edges(n, "LANDS_IN")])
+    no_landing = sort_items([item(sub.nodes[n]) for n, rows in handed.items() if not rows])
     idle = [row for row in places if row["received"] == 0]
-    totals = status_counts(
-        [
-            {"status": d.get("status") or "proposed"}
-            for _, _, k, d in graph.edges(keys=True, data=True)
-            if k == "LANDS_IN"
-        ]
+    totals = _status_counts(
+        _status(d) for _, _, k, d in graph.edges(keys=True, data=True) if k == "LANDS_IN"
     )
     return HandoverCoverage(
         places=places,

@@ -20,10 +20,9 @@ from kgraph.analysis import (
 )
 from kgraph.analysis.centrality import DEFAULT_SAMPLES
 from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP
-from kgraph.cli.app import Context, cli, echo_json, pass_ctx
+from kgraph.cli.app import Context, cli, echo_json, json_option, pass_ctx
 from kgraph.model import HANDOVER_STATUSES, NODE_KINDS
 
-_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _LANG = click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
@@ -54,7 +53,7 @@ def analyse() -> None:
 
 
 @analyse.command()
-@_JSON
+@json_option
 @_LANG
 @pass_ctx
 def handover(ctx: Context, as_json: bool, lang: str) -> None:
@@ -90,7 +89,7 @@ def handover(ctx: Context, as_json: bool, lang: str) -> None:
 
 
 @analyse.command()
-@_JSON
+@json_option
 @_LANG
 @pass_ctx
 def gaps(ctx: Context, as_json: bool, lang: str) -> None:
@@ -121,7 +120,7 @@ def gaps(ctx: Context, as_json: bool, lang: str) -> None:
     type=click.IntRange(10),
     help="On big graphs, estimate betweenness from this many start nodes.",
 )
-@_JSON
+@json_option
 @_LANG
 @pass_ctx
 def central(
@@ -153,7 +152,7 @@ def central(
 @click.option(
     "--method", type=click.Choice(list(METHODS)), default=DEFAULT_METHOD, show_default=True
 )
-@_JSON
+@json_option
 @_LANG
 @pass_ctx
 def similar(
@@ -185,7 +184,7 @@ def similar(
 @click.option("--since", required=True, metavar="ISO-DATE", help="From this moment (inclusive).")
 @click.option("--until", metavar="ISO-DATE", help="Up to this moment (exclusive; default now).")
 @click.option("--all", "show_all", is_flag=True, help="List every item (default: 10 per kind).")
-@_JSON
+@json_option
 @_LANG
 @pass_ctx
 def changes(

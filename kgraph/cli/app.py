@@ -74,6 +74,9 @@ def cli(ctx: click.Context, location: str | None, actor: str | None) -> None:
 
 pass_ctx = click.make_pass_decorator(Context)
 
+#: the ``--json`` flag of every command that can print JSON for scripts
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
 
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented JSON (UTF-8, not ASCII-escaped)."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kgraph.cli.app import Context, echo_json, pass_ctx
+from kgraph.cli.app import Context, echo_json, json_option, pass_ctx
 from kgraph.cli.imports import import_, report_added
 from kgraph.errors import InputError
 from kgraph.model import NODE_KINDS
@@ -37,11 +37,12 @@ def _importers() -> dict[str, Callable[..., Any]]:
 
 
 def new_items(store: GraphStore, batch: Any) -> tuple[list[Any], list[Any]]:
-    """The nodes and edges of ``batch`` that the store does not hold yet."""
-    nodes = [
-        n for n in dict((n.id, n) for n in batch.nodes).values() if store.get_node(n.id) is None
-    ]
-    edges = [e for e in batch.edges if store.get_edge(e.src, e.kind, e.dst) is None]
+    """The nodes and edges of ``batch`` that the store does not hold yet (one read)."""
+    ends = [i for e in batch.edges for i in (e.src, e.dst)]
+    held = store.subgraph([*(n.id for n in batch.nodes), *ends])
+    held_edges = {e.key for e in held.edges}
+    nodes = [n for n in dict((n.id, n) for n in batch.nodes).values() if n.id not in held.nodes]
+    edges = [e for e in batch.edges if e.key not in held_edges]
     return nodes, edges
 
 
@@ -136,7 +137,6 @@ def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
 
 
 _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
-_json = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
 @import_.command("table")
@@ -174,7 +174,7 @@ _json = click.option("--json", "as_json", is_flag=True, help="Print JSON for scr
     help="Import the valid rows; write the others with their reasons to REJECTS.csv.",
 )
 @_dry_run
-@_json
+@json_option
 @pass_ctx
 def table_cmd(
     ctx: Context,
@@ -228,7 +228,7 @@ def table_cmd(
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--register", help="Name of the register in ids (default: the folder name).")
 @_dry_run
-@_json
+@json_option
 @pass_ctx
 def markdown_cmd(
     ctx: Context, folder: Path, register: str | None, dry_run: bool, as_json: bool
@@ -250,7 +250,7 @@ def markdown_cmd(
     help="Kind of nodes that carry no kgraph kind (files from Gephi, yEd, ...).",
 )
 @_dry_run
-@_json
+@json_option
 @pass_ctx
 def graph_cmd(ctx: Context, file: Path, default_kind: str, dry_run: bool, as_json: bool) -> None:
     """Import a graph FILE: .json (node-link), .graphml, .gexf as kgraph, Gephi, yEd or
@@ -262,7 +262,7 @@ def graph_cmd(ctx: Context, file: Path, default_kind: str, dry_run: bool, as_jso
 @import_.command("report")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @_dry_run
-@_json
+@json_option
 @pass_ctx
 def report_cmd(ctx: Context, file: Path, dry_run: bool, as_json: bool) -> None:
     """Import a City Deal annual report (Markdown converted from PDF): CoPs, their

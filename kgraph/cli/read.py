@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 
-from kgraph.cli.app import Context, cli, echo_json, pass_ctx
+from kgraph.cli.app import Context, cli, echo_json, json_option, pass_ctx
 from kgraph.errors import NotFoundError
 from kgraph.model import NODE_KINDS
 from kgraph.store.base import DEFAULT_CAP
+from kgraph.timeutil import parse_moment
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 @pass_ctx
 def stats(ctx: Context, as_json: bool) -> None:
     """Count nodes and edges per kind."""
@@ -28,7 +29,7 @@ def stats(ctx: Context, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("node_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 @pass_ctx
 def show(ctx: Context, node_id: str, as_json: bool) -> None:
     """Show one node with its properties and edges."""
@@ -62,7 +63,7 @@ def show(ctx: Context, node_id: str, as_json: bool) -> None:
     "--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds."
 )
 @click.option("--limit", default=50, show_default=True, help="At most this many results.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 @pass_ctx
 def search(ctx: Context, text: str, kinds: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Find nodes by words in title, text, tags or id (case and accents ignored)."""
@@ -83,7 +84,7 @@ def search(ctx: Context, text: str, kinds: tuple[str, ...], limit: int, as_json:
     "--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Only these kinds."
 )
 @click.option("--cap", default=DEFAULT_CAP, show_default=True, help="At most this many nodes.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 @pass_ctx
 def neighbourhood(
     ctx: Context,
@@ -134,7 +135,7 @@ def path(ctx: Context, src: str, dst: str, max_depth: int) -> None:
 @click.option("--by", "actor", metavar="NAME", help="Only changes by this person.")
 @click.option("--node", "target", metavar="ID", help="Only changes of this node and its edges.")
 @click.option("--limit", type=int, help="At most this many entries.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@json_option
 @pass_ctx
 def history(
     ctx: Context,
@@ -146,8 +147,6 @@ def history(
     as_json: bool,
 ) -> None:
     """List recorded changes: who, when, what before and after."""
-    from kgraph.timeutil import parse_moment
-
     changes = ctx.store.history(
         since=parse_moment(since) if since else None,
         until=parse_moment(until) if until else None,
