@@ -60,8 +60,6 @@ MAX_LOCK_S = 900.0
 #: with no sign-in configured, the one local person may do everything
 LOCAL_ROLE = "admin"
 
-MODES = ("none", "local", "oidc", "both")
-
 
 @dataclass(frozen=True)
 class SessionUser:

@@ -96,10 +96,6 @@ def store() -> GraphStore:
     return GuardedStore(handle().store, who or NOBODY, role() if who else "viewer")
 
 
-def generation() -> int:
-    return handle().generation
-
-
 def actor() -> str:
     """Who is making changes: the signed-in person, or with no sign-in configured the name
     typed in the sidebar (empty when nobody is named yet, or the app did not let anyone
@@ -211,13 +207,13 @@ def everything() -> Subgraph:
 def nodes(kinds: Sequence[str] = ()) -> list[Node]:
     """Nodes of the given kinds (all when empty), ordered by kind and id."""
     h = handle()
-    return _nodes(h.store, location(), h.stamp, tuple(kinds))
+    return _nodes(h.store, location(), h.stamp, tuple(sorted(kinds)))
 
 
 def edges(kinds: Sequence[str] = ()) -> list[Edge]:
     """Edges of the given kinds (all when empty)."""
     h = handle()
-    return _edges(h.store, location(), h.stamp, tuple(kinds))
+    return _edges(h.store, location(), h.stamp, tuple(sorted(kinds)))
 
 
 def counts() -> Counts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -64,14 +64,15 @@ def describe_change(change: Change) -> str:
     """``status: open → in_progress; owner: – → Ada`` for an update, empty otherwise."""
     if change.op.startswith("update"):
         parts = [
-            f"{key}: {_short(old)} → {_short(new)}"
+            f"{key}: {short_value(old)} → {short_value(new)}"
             for key, (old, new) in changed_fields(change).items()
         ]
         return "; ".join(parts)
     return ""
 
 
-def _short(value: Any, limit: int = 60) -> str:
+def short_value(value: Any, limit: int = 60) -> str:
+    """A field value in a few words: ``–`` when empty, lists comma-joined, long text cut."""
     if value is None or value == "" or value == []:
         return "–"
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
@@ -118,7 +119,7 @@ def node_details(node: Node) -> None:
     for key, value in sorted(node.props.items()):
         if key in _SHOWN_FIELDS:
             continue
-        rows.append({t("col_field"): key, t("col_value"): _short(value, 400)})
+        rows.append({t("col_field"): key, t("col_value"): short_value(value, 400)})
     rows.append({t("col_field"): t("field_source"), t("col_value"): node.source or "–"})
     rows.append({t("col_field"): t("field_created"), t("col_value"): short_time(node.created_at)})
     rows.append(
@@ -129,3 +130,17 @@ def node_details(node: Node) -> None:
     )
     rows.append({t("col_field"): t("field_version"), t("col_value"): str(node.version)})
     st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def filter_choice(
+    where: Any,
+    label: str,
+    options: Sequence[str],
+    key: str,
+    format_func: Callable[[str], str] = str,
+) -> list[str]:
+    """A multiselect filter drawn in ``where`` (``st`` or a column) whose empty choice
+    means all."""
+    return where.multiselect(
+        label, list(options), format_func=format_func, key=key, placeholder=t("all")
+    )

@@ -206,26 +206,12 @@ def _search_and_focus() -> None:
 def _filters() -> None:
     with st.expander(t("filters"), expanded=False):
         c1, c2, c3 = st.columns(3)
-        c1.multiselect(
-            t("filter_kinds"),
-            options=list(NODE_KINDS),
-            format_func=i18n.kind_label,
-            key=KINDS,
-            placeholder=t("all"),
+        widgets.filter_choice(c1, t("filter_kinds"), NODE_KINDS, KINDS, i18n.kind_label)
+        widgets.filter_choice(
+            c2, t("filter_qstatus"), QUESTION_STATUSES, QSTATUS, i18n.status_label
         )
-        c2.multiselect(
-            t("filter_qstatus"),
-            options=list(QUESTION_STATUSES),
-            format_func=i18n.status_label,
-            key=QSTATUS,
-            placeholder=t("all"),
-        )
-        c3.multiselect(
-            t("filter_hstatus"),
-            options=list(HANDOVER_STATUSES),
-            format_func=i18n.status_label,
-            key=HSTATUS,
-            placeholder=t("all"),
+        widgets.filter_choice(
+            c3, t("filter_hstatus"), HANDOVER_STATUSES, HSTATUS, i18n.status_label
         )
         a1, a2, a3 = st.columns(3)
         for column, (kind, key) in zip((a1, a2, a3), AREA.items(), strict=True):

@@ -46,20 +46,8 @@ def _from_focus() -> Subgraph | None:
     )
     c1, c2, c3, c4 = st.columns(4)
     c1.slider(t("depth"), 0, 3, key=DEPTH)
-    c2.multiselect(
-        t("filter_kinds"),
-        list(NODE_KINDS),
-        format_func=i18n.kind_label,
-        key=KINDS,
-        placeholder=t("all"),
-    )
-    c3.multiselect(
-        t("filter_qstatus"),
-        list(QUESTION_STATUSES),
-        format_func=i18n.status_label,
-        key=STATUSES,
-        placeholder=t("all"),
-    )
+    widgets.filter_choice(c2, t("filter_kinds"), NODE_KINDS, KINDS, i18n.kind_label)
+    widgets.filter_choice(c3, t("filter_qstatus"), QUESTION_STATUSES, STATUSES, i18n.status_label)
     c4.number_input(t("max_nodes"), min_value=1, max_value=EXPORT_CAP, step=100, key=CAP)
     focus = [i for i in st.session_state.get(FOCUS, []) if store.get_node(i)]
     if not focus:

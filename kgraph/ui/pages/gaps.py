@@ -17,7 +17,7 @@ import streamlit as st
 from kgraph.analysis import Centrality, Gaps, centrality, find_gaps
 from kgraph.model import NODE_KINDS
 from kgraph.store.base import GraphStore
-from kgraph.ui import i18n, state
+from kgraph.ui import i18n, state, widgets
 from kgraph.ui.explore_link import picker
 from kgraph.ui.i18n import t
 
@@ -105,13 +105,7 @@ def _central_tab() -> None:
     lang = i18n.lang()
     st.session_state.setdefault(CENTRAL_TOP, TOP_DEFAULT)
     c1, c2 = st.columns([3, 1])
-    kinds = c1.multiselect(
-        t("filter_kinds"),
-        options=list(NODE_KINDS),
-        format_func=i18n.kind_label,
-        key=CENTRAL_KINDS,
-        placeholder=t("all"),
-    )
+    kinds = widgets.filter_choice(c1, t("filter_kinds"), NODE_KINDS, CENTRAL_KINDS, i18n.kind_label)
     top = c2.number_input(t("central_top"), min_value=1, max_value=500, step=5, key=CENTRAL_TOP)
     result, rows = ranking(kinds, int(top))
     st.caption(result.explanation[lang])

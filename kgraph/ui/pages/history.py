@@ -50,17 +50,11 @@ def _names(changes: Sequence[Change]) -> dict[str, str]:
 # --- for the steering group ---------------------------------------------------------------
 
 
-def _value(value: object) -> str:
-    if value is None or value == "" or value == []:
-        return "–"
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def _fields(row: dict[str, Any]) -> str:
     """``status: open → in_progress; owner: – → Ada`` for a changed item or link."""
     return "; ".join(
-        f"{f['field']}: {_value(f['before'])} → {_value(f['after'])}" for f in row.get("fields", [])
+        f"{f['field']}: {widgets.short_value(f['before'])} → {widgets.short_value(f['after'])}"
+        for f in row.get("fields", [])
     )
 
 
@@ -178,7 +172,8 @@ def render() -> None:
         changes = [c for c in changes if c.actor == person]
     st.caption(t("n_changes", n=len(changes)))
     tab_list, tab_report = st.tabs([t("history_list"), t("history_report")])
-    names = _names(changes)
+    shown = changes[-SHOW_ROWS:]
+    names = _names(shown)  # only the rows listed need names
     with tab_list:
         if len(changes) > SHOW_ROWS:
             st.info(t("history_cut", n=SHOW_ROWS))
@@ -190,7 +185,7 @@ def render() -> None:
                 t("col_item"): widgets.target_label(c.target, names),
                 t("col_change"): widgets.describe_change(c),
             }
-            for c in reversed(changes[-SHOW_ROWS:])
+            for c in reversed(shown)
         ]
         if rows:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -94,27 +94,9 @@ def sort_questions(questions: list[Node], how: str, descending: bool) -> list[No
 def _filters(areas: Mapping[str, str]) -> None:
     c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
     c1.text_input(t("search"), key=F_SEARCH, placeholder=t("search_questions_hint"))
-    c2.multiselect(
-        t("filter_kind"),
-        list(KINDS),
-        format_func=i18n.kind_label,
-        key=F_KINDS,
-        placeholder=t("all"),
-    )
-    c3.multiselect(
-        t("filter_qstatus"),
-        list(QUESTION_STATUSES),
-        format_func=i18n.status_label,
-        key=F_STATUS,
-        placeholder=t("all"),
-    )
-    c4.multiselect(
-        t("filter_area"),
-        list(areas),
-        format_func=lambda i: areas.get(i, i),
-        key=F_AREA,
-        placeholder=t("all"),
-    )
+    widgets.filter_choice(c2, t("filter_kind"), KINDS, F_KINDS, i18n.kind_label)
+    widgets.filter_choice(c3, t("filter_qstatus"), QUESTION_STATUSES, F_STATUS, i18n.status_label)
+    widgets.filter_choice(c4, t("filter_area"), list(areas), F_AREA, lambda i: areas.get(i, i))
     s1, s2, _ = st.columns([2, 2, 6])
     s1.selectbox(t("sort_by"), SORTS, format_func=lambda s: t(f"sort_{s}"), key=F_SORT)
     s2.toggle(t("descending"), key=F_DESC)
@@ -288,9 +270,9 @@ def _edit_section(rows: Sequence[Node]) -> None:
         _delete(node)
 
 
-def _add_section(areas: Mapping[str, str]) -> None:
+def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
     with st.expander(t("add_question"), icon=":material/add:"):
-        complex_qs = {n.id: n.title for n in state.nodes(("complex_question",))}
+        complex_qs = {n.id: n.title for n in questions if n.kind == "complex_question"}
         with st.form("q_add", clear_on_submit=False):
             kind = st.selectbox(
                 t("col_kind"), list(KINDS), format_func=i18n.kind_label, key="q_add_kind"
@@ -415,7 +397,7 @@ def render() -> None:
     with left:
         _edit_section(rows)
     with right:
-        _add_section(areas)
+        _add_section(areas, questions)
 
 
 if __name__ == "__main__":
