@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import Measurement, missing_module, not_available
+from benchmarks.measure import Measurement, not_available
 from kgraph.paths import PROJECT_ROOT
 
 EXPLORE_PAGE = "kgraph/ui/pages/explore.py"
@@ -33,9 +33,6 @@ def _iframes(node: Any) -> list[Any]:
 def verkennen_first_render(location: str) -> Measurement:
     """Open the dashboard on the Verkennen page as a new session does: the first run (store
     opened, default focus drawn), then a second run of the same page (caches warm)."""
-    reason = missing_module("streamlit", "kgraph.ui.pages.explore")
-    if reason or not (PROJECT_ROOT / "app.py").exists():
-        return not_available(reason or "app.py not available")
     os.environ["KGRAPH_STORE"] = location
     os.chdir(PROJECT_ROOT)
     from streamlit.testing.v1 import AppTest
@@ -77,9 +74,6 @@ def _drawn(html: str) -> tuple[int, int]:
 
 def table_import(workbook: Path, db: Path) -> Measurement:
     """``kgraph --store DB import table WORKBOOK`` in a fresh process, timed from outside."""
-    reason = missing_module("importers.table")
-    if reason:
-        return not_available(reason)
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
     command = [

@@ -3,12 +3,11 @@
 A measurement is a plain dict so that workers can hand it to the runner as JSON:
 ``{"median_ms", "p95_ms", "n"}`` for repeated timings, ``{"seconds"}`` for a one-off,
 ``{"value", "unit"}`` for a size or a count, or ``{"na": reason}`` when the operation
-cannot run (its module is not there yet, or it does not apply at this scale).
+cannot run (it does not apply at this scale, or it failed in a way the table reports).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import resource
 import statistics
@@ -69,17 +68,6 @@ def value(amount: float, unit: str) -> Measurement:
 
 def not_available(reason: str) -> Measurement:
     return {"na": reason}
-
-
-def missing_module(*names: str) -> str | None:
-    """Why an operation cannot run yet: the first of ``names`` that cannot be imported."""
-    for name in names:
-        try:
-            if importlib.util.find_spec(name) is None:
-                return f"{name} not available"
-        except ModuleNotFoundError:
-            return f"{name} not available"
-    return None
 
 
 def peak_rss_mb() -> float:

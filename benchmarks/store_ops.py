@@ -1,8 +1,7 @@
 """The benchmark operations on a store, one small function each, backend-agnostic.
 
 Each takes an open ``GraphStore`` (and the probes chosen by ``generate.probes``) and returns
-a measurement (see ``benchmarks.measure``). Operations whose module has not landed yet
-report ``not available`` instead of failing, so the runner always gives a whole table.
+a measurement (see ``benchmarks.measure``).
 """
 
 from __future__ import annotations
@@ -10,19 +9,13 @@ from __future__ import annotations
 import itertools
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import Graph
-from benchmarks.measure import (
-    Measurement,
-    missing_module,
-    not_available,
-    once,
-    repeat,
-    value,
-)
+from benchmarks.measure import Measurement, once, repeat, value
+from kgraph import analysis
+from kgraph.export import get_format
 from kgraph.model import QUESTION_STATUSES
 from kgraph.store.base import DEFAULT_CAP, GraphStore, Subgraph
 
@@ -130,34 +123,18 @@ def export_subgraph(store: GraphStore) -> dict[str, Measurement]:
 
 
 def _export(sub: Subgraph, fmt: str, path: Path) -> Measurement:
-    module_name = f"kgraph.export.{fmt}"
-    reason = missing_module(module_name)
-    if reason:
-        return not_available(reason)
-    import importlib
-
-    writer: Callable[[Subgraph, Path], None] = importlib.import_module(module_name).write
-    _, took = once(lambda: writer(sub, path))
+    write = get_format(fmt).write
+    _, took = once(lambda: write(sub, path))
     return {**took, "bytes": path.stat().st_size}
 
 
 def handover_coverage(store: GraphStore) -> Measurement:
-    reason = missing_module("kgraph.analysis.handover")
-    if reason:
-        return not_available(reason)
-    from kgraph.analysis.handover import handover_coverage as coverage
-
-    result, took = once(lambda: coverage(store))
+    result, took = once(lambda: analysis.handover_coverage(store))
     return {**took, "places": len(result.places)}
 
 
 def similar_questions(store: GraphStore) -> Measurement:
-    reason = missing_module("kgraph.analysis.similar")
-    if reason:
-        return not_available(reason)
-    from kgraph.analysis.similar import find_similar
-
-    result, took = once(lambda: find_similar(store))
+    result, took = once(lambda: analysis.find_similar(store))
     return {**took, "questions": result.questions, "pairs": len(result.pairs)}
 
 

@@ -1,14 +1,17 @@
 """Shared fixtures: a ``store`` fixture run against every backend, and the seed paths.
 
 The Neo4j backend runs when ``NEO4J_URI`` is set (``scripts/neo4j start`` prints it). In
-CI (``CI`` set) a missing or unreachable Neo4j fails those tests instead of skipping them.
+CI (``CI`` set) a missing or unreachable Neo4j fails those tests instead of skipping them,
+and so does a missing Chromium.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -22,14 +25,28 @@ DATA = Path(__file__).resolve().parent / "data"
 BACKENDS = ["embedded", "neo4j"]
 
 
-def neo4j_uri_or_skip() -> str:
-    """The test server's URI; skip locally without one, fail in CI."""
-    uri = os.environ.get("NEO4J_URI")
+def skip_unless_ci(reason: str) -> NoReturn:
+    """Skip a test whose tool or server is missing here; in CI (``CI`` set), where
+    ``.ci/run`` provides them all, the missing piece is a failure instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but {reason}")
+    pytest.skip(reason)
+
+
+def neo4j_uri_or_skip(var: str = "NEO4J_URI") -> str:
+    """The test server's URI from ``var``; skip locally without one, fail in CI."""
+    uri = os.environ.get(var)
     if not uri:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but NEO4J_URI is not: start Neo4j with scripts/neo4j start")
-        pytest.skip("NEO4J_URI not set: run scripts/neo4j start to test the Neo4j backend")
+        skip_unless_ci(f"{var} is not set: start Neo4j with scripts/neo4j start")
     return uri
+
+
+def chromium_or_skip() -> str:
+    """The Chromium binary; skip locally without one, fail in CI."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        skip_unless_ci("chromium is not installed")
+    return chromium
 
 
 def open_test_store(backend: str, tmp_path: Path, actor: str = "tester") -> GraphStore:

@@ -64,7 +64,9 @@ def test_baseline_bfs_selects_what_the_store_selects(tmp_path: Path) -> None:
     store.bulk_load(g.nodes(), g.edges())
     nxg, _ = baseline.build(g)
     chosen = probes(g)
-    for focus in chosen["leaves"][:5]:
+    leaves = chosen["leaves"][:5]
+    assert leaves
+    for focus in leaves:
         want = store.neighbourhood([focus], depth=1)
         got = baseline.bounded_bfs(nxg, [focus], depth=1)
         assert not want.truncated and not got.truncated

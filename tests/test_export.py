@@ -14,6 +14,7 @@ import defusedxml.ElementTree as SafeET
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from conftest import chromium_or_skip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -371,12 +372,9 @@ def test_render_network_legend_highlight_and_handover(citydeal: GraphStore) -> N
 @pytest.mark.browser
 def test_html_draws_offline_in_chromium(tmp_path: Path) -> None:
     """The page draws (vis-network runs under the CSP) and no payload executes."""
-    import shutil
     import subprocess
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("chromium is not installed")
+    chromium = chromium_or_skip()
     page = tmp_path / "x.html"
     page.write_bytes(export_bytes(_xss_graph(), "html"))
     out = subprocess.run(

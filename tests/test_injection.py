@@ -32,7 +32,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, neo4j_uri_or_skip
+from conftest import REPO, chromium_or_skip, neo4j_uri_or_skip
 from openpyxl import load_workbook
 
 from kgraph.export import csvzip, cypher, export_bytes, render_network, xlsx
@@ -401,9 +401,7 @@ def test_upload_names_are_never_paths() -> None:
 def test_no_dialog_fires_in_chromium(payload_store: EmbeddedStore, tmp_path: Path) -> None:
     """The network page and the report, with every payload, open in headless Chromium
     (Playwright): the page draws, and no alert/confirm/prompt ever opens."""
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("chromium is not installed at /usr/bin/chromium")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     sub = payload_graph()
@@ -414,7 +412,7 @@ def test_no_dialog_fires_in_chromium(payload_store: EmbeddedStore, tmp_path: Pat
     dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=str(chromium),
+            executable_path=chromium,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:

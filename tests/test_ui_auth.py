@@ -19,14 +19,12 @@ passing login is simulated.
 from __future__ import annotations
 
 import ast
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.ui import button
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Button
 from streamlit.testing.v1.util import patch_config_options
 
 from kgraph.auth.oidc import OidcConfig
@@ -38,7 +36,7 @@ from kgraph.ui import signin
 from kgraph.ui.i18n import STRINGS
 from kgraph.ui.pages import questions
 
-pytest_plugins = ["ui_fixtures"]  # the seeded City Deal store file
+pytest_plugins = ["ui_fixtures"]  # the seeded City Deal store file, ``db`` and ``reader``
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -78,17 +76,14 @@ def app_pages() -> list[str]:
 
 
 @pytest.fixture
-def db(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the seeded store for the app; a private HOME so no real
+def db(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared fresh copy of the seeded store, with a private HOME so no real
     ``~/.streamlit/secrets.toml`` decides the sign-in mode."""
-    path = tmp_path / "ui.db"
-    shutil.copy(seeded_file, path)
-    monkeypatch.setenv("KGRAPH_STORE", str(path))
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("KGRAPH_USERS", str(tmp_path / "no-users.json"))
-    return path
+    return db
 
 
 @pytest.fixture
@@ -102,24 +97,11 @@ def users(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> UsersFil
     return file
 
 
-@pytest.fixture
-def reader(db: Path) -> Iterator[EmbeddedStore]:
-    store = EmbeddedStore(db, actor="reader")
-    yield store
-    store.close()
-
-
 def start() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def button(at: AppTest, label: str) -> Button:
-    found = [b for b in at.button if b.label == label]
-    assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
-    return found[0]
 
 
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
