@@ -417,7 +417,7 @@ class SeedGraph:
     name = "S"
 
     def __init__(self, folder: Path | None = None) -> None:
-        from importers import seed
+        from kgraph.importers import seed
         from kgraph.paths import seed_folder
 
         batch = seed.read(folder or seed_folder())

@@ -30,7 +30,7 @@ LABELS = ROOT / "tests" / "data" / "similar_pairs.yaml"
 
 def citydeal() -> tuple[list[str], list[str]]:
     """(keys, texts) of the City Deal questions; the key is the normalised title."""
-    from importers.report import read
+    from kgraph.importers.report import read
 
     batch = read(SEED_REPORT)
     questions = [n for n in batch.nodes if n.kind in QUESTION_KINDS]

@@ -118,8 +118,8 @@ def test_empty_store(store: GraphStore) -> None:
 def test_city_deal_complex_questions_are_all_not_yet_accepted(
     store: GraphStore, seed_report: Path
 ) -> None:
-    from importers.base import apply_batch
-    from importers.report import read
+    from kgraph.importers.base import apply_batch
+    from kgraph.importers.report import read
 
     apply_batch(store, read(seed_report))
     result = handover_coverage(store)
@@ -134,8 +134,8 @@ def test_city_deal_complex_questions_are_all_not_yet_accepted(
 def test_accepting_one_handover_takes_it_off_the_open_list(
     store: GraphStore, seed_report: Path
 ) -> None:
-    from importers.base import apply_batch
-    from importers.report import read
+    from kgraph.importers.base import apply_batch
+    from kgraph.importers.report import read
 
     apply_batch(store, read(seed_report))
     first = next(

@@ -209,7 +209,7 @@ def assert_precision(keys: list[str], texts: list[str], labels: dict[frozenset[s
 
 
 def test_precision_on_city_deal_questions(seed_report: Path) -> None:
-    from importers.report import read
+    from kgraph.importers.report import read
 
     questions = [n for n in read(seed_report).nodes if n.kind in QUESTION_KINDS]
     keys = [normalise_title(q.title) for q in questions]

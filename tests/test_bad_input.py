@@ -36,9 +36,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA, REPO
 
-from importers import apply_batch
-from importers.base import ImportBatch
 from kgraph.cli import cli
+from kgraph.importers import apply_batch
+from kgraph.importers.base import ImportBatch
 from kgraph.model import Edge, Node
 from kgraph.store.embedded import EmbeddedStore
 

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import neo4j_uri_or_skip, open_test_store
 
-from importers import apply_batch
-from importers.base import ImportBatch
 from kgraph.cli import cli
 from kgraph.copy import copy_store
 from kgraph.errors import StoreError
+from kgraph.importers import apply_batch
+from kgraph.importers.base import ImportBatch
 from kgraph.model import Edge, Node
 from kgraph.paths import seed_folder
 from kgraph.store.base import GraphStore
@@ -23,7 +23,7 @@ from kgraph.store.embedded import EmbeddedStore
 
 def citydeal() -> ImportBatch:
     """The City Deal graph from the reviewed data files in ``data/citydeal``."""
-    from importers import seed
+    from kgraph.importers import seed
 
     return seed.read(seed_folder())
 

@@ -19,8 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from importers import apply_batch, seed
-from importers import graph as graph_importer
 from kgraph.cli import cli
 from kgraph.export import (
     FORMATS,
@@ -34,6 +32,8 @@ from kgraph.export import (
     xlsx,
 )
 from kgraph.export.safe import XML_INVALID, neutralise_cell, restore_cell, script_json
+from kgraph.importers import apply_batch, seed
+from kgraph.importers import graph as graph_importer
 from kgraph.model import HANDOVER_STATUSES, Edge, Node, parse_tags, validate_edge, validate_node
 from kgraph.paths import seed_folder
 from kgraph.store.base import GraphStore, Subgraph

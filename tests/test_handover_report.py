@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from importers import seed
 from kgraph.cli import cli
 from kgraph.export.report import collect, handover_report
+from kgraph.importers import seed
 from kgraph.model import Edge, Node
 from kgraph.paths import seed_folder
 from kgraph.store.base import GraphStore

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import DATA
 
-from importers import apply_batch
-from importers import graph as graph_importer
 from kgraph.cli import cli
 from kgraph.errors import InputError
+from kgraph.importers import apply_batch
+from kgraph.importers import graph as graph_importer
 from kgraph.store.base import GraphStore
 
 GRAPHS = DATA / "graphs"

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import CAA_AGENDA, DATA
 
-from importers import apply_batch, markdown_register
-from importers.base import ImportBatch
 from kgraph.cli import cli
 from kgraph.errors import InputError
+from kgraph.importers import apply_batch, markdown_register
+from kgraph.importers.base import ImportBatch
 from kgraph.store.base import GraphStore
 
 

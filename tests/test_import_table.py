@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from conftest import CAA_AGENDA, DATA
 from openpyxl import Workbook
 
-from importers import apply_batch, table
 from kgraph.cli import cli
 from kgraph.errors import InputError
+from kgraph.importers import apply_batch, table
 from kgraph.model import Node
 from kgraph.store.base import GraphStore
 from kgraph.store.embedded import EmbeddedStore

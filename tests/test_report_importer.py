@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from importers import apply_batch, report
-from importers.base import ImportBatch
 from kgraph.errors import InputError
+from kgraph.importers import apply_batch, report
+from kgraph.importers.base import ImportBatch
 from kgraph.model import EDGE_RULES, Node, make_id
 from kgraph.store.embedded import EmbeddedStore
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from importers import apply_batch, seed
-from importers.base import ImportBatch
 from kgraph.errors import InputError
+from kgraph.importers import apply_batch, seed
+from kgraph.importers.base import ImportBatch
 from kgraph.model import Edge, Node, validate_edge, validate_node
 from kgraph.store.embedded import EmbeddedStore
 
@@ -45,7 +45,7 @@ def test_seed_files_load(data: ImportBatch) -> None:
     assert (nodes["theme"], nodes["showcase"], nodes["value"]) == (5, 4, 7)
     for path in (SEED_FOLDER / seed.NODES_FILE, SEED_FOLDER / seed.EDGES_FILE):
         head = path.read_text(encoding="utf-8").splitlines()[:4]
-        assert any("python -m importers.seed" in line for line in head)
+        assert any("python -m kgraph.importers.seed" in line for line in head)
         assert any("data/curated.yaml" in line for line in head)
 
 

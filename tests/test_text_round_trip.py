@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from test_export import XML_FORMATS, comparable, random_graphs
 
-from importers import apply_batch, table
-from importers import graph as graph_importer
 from kgraph.export import export_bytes
+from kgraph.importers import apply_batch, table
+from kgraph.importers import graph as graph_importer
 from kgraph.store.base import Subgraph
 from kgraph.store.embedded import EmbeddedStore
 

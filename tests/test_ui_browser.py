@@ -21,8 +21,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Dialog, Frame, Page, Route
 
-from importers import apply_batch
-from importers import seed as seed_importer
+from kgraph.importers import apply_batch
+from kgraph.importers import seed as seed_importer
 from kgraph.model import Edge, Node
 from kgraph.paths import seed_folder
 from kgraph.store.embedded import EmbeddedStore

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from importers import apply_batch
-from importers import seed as seed_importer
+from kgraph.importers import apply_batch
+from kgraph.importers import seed as seed_importer
 from kgraph.paths import seed_folder
 from kgraph.store.embedded import EmbeddedStore
 

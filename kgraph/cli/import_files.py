@@ -26,7 +26,7 @@ LARGE = 500
 
 def _importers() -> dict[str, Callable[..., Any]]:
     """Format name -> ``read(source, **options)``; all share the ``ImportBatch`` shape."""
-    from importers import graph, markdown_register, report, table
+    from kgraph.importers import graph, markdown_register, report, table
 
     return {
         "table": table.read,
@@ -48,7 +48,7 @@ def new_items(store: GraphStore, batch: Any) -> tuple[list[Any], list[Any]]:
 
 def run_import(ctx: Context, batch: Any, *, dry_run: bool, as_json: bool) -> None:
     """Show or apply ``batch``."""
-    from importers import apply_batch
+    from kgraph.importers import apply_batch
 
     store = ctx.store
     if dry_run:
@@ -191,7 +191,7 @@ def table_cmd(
 ) -> None:
     """Import the rows of an .xlsx or .csv FILE as nodes; all-or-nothing unless
     --skip-invalid. Re-importing the same file adds nothing."""
-    from importers import table
+    from kgraph.importers import table
 
     with progress_bar(f"reading {file.name}") as progress:
         result = table.read_table(

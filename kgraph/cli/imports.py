@@ -36,8 +36,8 @@ def report_added(batch_summary: dict[str, dict[str, int]], nodes: int, edges: in
 @pass_ctx
 def seed(ctx: Context, folder: Path | None, force: bool) -> None:
     """Fill a new, empty store with the City Deal graph from the reviewed data files."""
-    from importers import apply_batch
-    from importers.seed import read as read_seed
+    from kgraph.importers import apply_batch
+    from kgraph.importers.seed import read as read_seed
 
     store = ctx.store
     if not force and not store.is_empty():

@@ -3,7 +3,7 @@
 The format readers (GraphML, GEXF, JSON, CSV, XLSX) produce a ``RawGraph``: node ids and
 edge ends with their attributes decoded to Python values. ``to_subgraph`` turns a file
 kgraph wrote back into exactly the nodes and edges it came from; the graph importer
-(``importers.graph``) maps files from other tools more leniently.
+(``kgraph.importers.graph``) maps files from other tools more leniently.
 """
 
 from __future__ import annotations

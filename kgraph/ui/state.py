@@ -62,8 +62,8 @@ def _seed_if_empty(store: GraphStore) -> None:
     folder = seed_folder()
     if not folder.is_dir() or not store.is_empty():
         return
-    from importers import apply_batch
-    from importers import seed as seed_importer
+    from kgraph.importers import apply_batch
+    from kgraph.importers import seed as seed_importer
 
     apply_batch(store, seed_importer.read(folder))
 

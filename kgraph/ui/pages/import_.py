@@ -19,11 +19,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from importers import ImportBatch, apply_batch
-from importers import table as table_importer
-from importers.tabular_source import read_rows
 from kgraph.errors import InputError, KGraphError
 from kgraph.export.ziplimits import check_zip
+from kgraph.importers import ImportBatch, apply_batch
+from kgraph.importers import table as table_importer
+from kgraph.importers.tabular_source import read_rows
 from kgraph.model import NODE_KINDS
 from kgraph.ui import i18n, mapping, state, widgets
 from kgraph.ui.i18n import t

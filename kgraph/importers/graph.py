@@ -27,10 +27,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from importers.base import ImportBatch
 from kgraph.errors import InputError, KGraphError
 from kgraph.export import csvzip, gexf, graphml, jsongraph, xlsx
 from kgraph.export.rawgraph import PROVENANCE, RawGraph, edge_from_attrs, node_from_attrs
+from kgraph.importers.base import ImportBatch
 from kgraph.model import (
     EDGE_KINDS,
     EDGE_RULES,

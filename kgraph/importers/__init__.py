@@ -6,6 +6,6 @@ listing every problem (file, row, field). Nothing touches a store until the batc
 complete; ``apply_batch`` then writes it in one transaction.
 """
 
-from importers.base import ImportBatch, ImportResult, apply_batch
+from kgraph.importers.base import ImportBatch, ImportResult, apply_batch
 
 __all__ = ["ImportBatch", "ImportResult", "apply_batch"]

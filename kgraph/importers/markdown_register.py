@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from importers.base import ImportBatch
 from kgraph.errors import InputError, KGraphError
+from kgraph.importers.base import ImportBatch
 from kgraph.model import Edge, Node, make_id, validate_edge, validate_node
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)

@@ -39,10 +39,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from importers.base import ImportBatch
-from importers.tabular_source import SheetRows, read_rows
 from kgraph.errors import InputError, KGraphError
 from kgraph.export.safe import neutralise_cell
+from kgraph.importers.base import ImportBatch
+from kgraph.importers.tabular_source import SheetRows, read_rows
 from kgraph.model import (
     ID_PREFIX,
     NODE_FIELDS,

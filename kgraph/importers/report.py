@@ -37,8 +37,8 @@ from typing import Any
 
 import yaml
 
-from importers.base import ImportBatch
 from kgraph.errors import InputError, ValidationError
+from kgraph.importers.base import ImportBatch
 from kgraph.model import (
     Edge,
     Node,
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 #: The folder holding ``landing_places.yaml`` and ``organisations.yaml``.
-DEFAULT_ALIASES = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_ALIASES = Path(__file__).resolve().parents[2] / "data"
 LANDING_PLACES_FILE = "landing_places.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
 
