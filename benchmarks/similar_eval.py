@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 from kgraph.analysis.similar import METHODS, precision_at, rank_pairs  # noqa: E402
 from kgraph.model import QUESTION_KINDS, normalise_title  # noqa: E402
 
-SEED_REPORT = ROOT.parent / "shared" / "seeds" / "000_4a3caf141793d018.txt"
-CAA_QUESTIONS = ROOT.parent / "shared" / "data" / "caa-research-agenda" / "_questions"
+SEED_REPORT = ROOT / "data" / "sources" / "000_4a3caf141793d018.txt"
+CAA_QUESTIONS = ROOT / "data" / "sources" / "caa-research-agenda" / "_questions"
 LABELS = ROOT / "tests" / "data" / "similar_pairs.yaml"
 
 

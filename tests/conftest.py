@@ -18,8 +18,8 @@ import pytest
 from kgraph.store.base import GraphStore
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_REPORT = REPO.parent / "shared" / "seeds" / "000_4a3caf141793d018.txt"
-CAA_AGENDA = REPO.parent / "shared" / "data" / "caa-research-agenda"
+SEED_REPORT = REPO / "data" / "sources" / "000_4a3caf141793d018.txt"
+CAA_AGENDA = REPO / "data" / "sources" / "caa-research-agenda"
 DATA = Path(__file__).resolve().parent / "data"
 
 BACKENDS = ["embedded", "neo4j"]

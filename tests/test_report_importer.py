@@ -14,7 +14,7 @@ from kgraph.importers.base import ImportBatch
 from kgraph.model import EDGE_RULES, Node, make_id
 from kgraph.store.embedded import EmbeddedStore
 
-SEED = Path(__file__).parents[2] / "shared" / "seeds" / "000_4a3caf141793d018.txt"
+SEED = Path(__file__).parents[1] / "data" / "sources" / "000_4a3caf141793d018.txt"
 REPORTS = Path(__file__).parent / "data" / "reports"
 
 DATA = "cop:datagedreven-werken-door-te-voorspellen"

@@ -14,7 +14,7 @@ from kgraph.importers.base import ImportBatch
 from kgraph.model import Edge, Node, validate_edge, validate_node
 from kgraph.store.embedded import EmbeddedStore
 
-REPORT = Path(__file__).parents[2] / "shared" / "seeds" / "000_4a3caf141793d018.txt"
+REPORT = Path(__file__).parents[1] / "data" / "sources" / "000_4a3caf141793d018.txt"
 ROOT = Path(__file__).parents[1]
 SEED_FOLDER = ROOT / "data" / "citydeal"
 CURATED = ROOT / "data" / "curated.yaml"

@@ -59,8 +59,8 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_NAME = "000_4a3caf141793d018.txt"
-#: The City Deal report, kept next to the repository in ``shared/seeds/``.
-DEFAULT_REPORT = ROOT.parent / "shared" / "seeds" / REPORT_NAME
+#: The City Deal report, kept in ``data/sources/``.
+DEFAULT_REPORT = ROOT / "data" / "sources" / REPORT_NAME
 DEFAULT_CURATED = ROOT / "data" / "curated.yaml"
 DEFAULT_FOLDER = ROOT / "data" / "citydeal"
 NODES_FILE = "nodes.yaml"
