@@ -10,6 +10,7 @@ from kgraph.analysis import changes_since
 from kgraph.errors import ValidationError
 from kgraph.model import Edge, Node
 from kgraph.store.base import GraphStore, now_iso
+from kgraph.texts import render
 
 
 def moment() -> str:
@@ -88,7 +89,6 @@ def test_handover_moves_in_order_with_who_and_when(store: GraphStore) -> None:
     last = moves[-1]
     assert last["src_title"] == "X?" and last["dst_title"] == "DMI-ecosysteem"
     assert last["decided_by"] == "Stuurgroep" and last["decided_on"] == "2024-03-01"
-    assert last["to_label"] == {"nl": "belegd", "en": "accepted"}
     assert last["at"] >= start
 
 
@@ -100,8 +100,12 @@ def test_summary_and_headline(store: GraphStore) -> None:
     assert (s["edges_added"], s["edges_removed"], s["edges_changed"]) == (1, 1, 1)
     assert s["handover_moves"] == 2
     assert s["by"] == {"Ada": 8, "Bob": 2}
-    assert report.headline["nl"].startswith("1 items toegevoegd, 1 gewijzigd, 1 verwijderd")
-    assert "2 handover statuses moved" in report.headline["en"]
+    # a catalogue message with typed parameters, rendered in either language
+    assert report.headline["key"] == "changes_headline"
+    assert report.headline["params"]["handover_moves"] == 2
+    assert report.headline["params"]["people"] == 2
+    assert render(report.headline, "nl").startswith("1 items toegevoegd, 1 gewijzigd, 1 verwijderd")
+    assert "2 handover statuses moved" in render(report.headline, "en")
     assert report.to_dict()["since"] == start
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from kgraph.analysis.changes import field_changes
 from kgraph.errors import KGraphError
 from kgraph.export.style import HANDOVER_COLOURS
 from kgraph.model import Node
@@ -46,28 +47,18 @@ def target_label(target: str, names: Mapping[str, str]) -> str:
     return names.get(target, target)
 
 
-def changed_fields(change: Change) -> dict[str, tuple[Any, Any]]:
-    """The keys whose value differs between before and after (store bookkeeping left out)."""
-    before = dict(change.before or {})
-    after = dict(change.after or {})
-    skip = {"created_at", "updated_at", "updated_by", "version"}
-    out: dict[str, tuple[Any, Any]] = {}
-    for key in sorted(set(before) | set(after)):
-        if key in skip:
-            continue
-        if before.get(key) != after.get(key):
-            out[key] = (before.get(key), after.get(key))
-    return out
+def describe_fields(fields: Sequence[Mapping[str, Any]]) -> str:
+    """``status: open → in_progress; owner: – → Ada`` for ``{"field", "before", "after"}``
+    rows (as ``kgraph.analysis.changes`` gives them)."""
+    return "; ".join(
+        f"{f['field']}: {short_value(f['before'])} → {short_value(f['after'])}" for f in fields
+    )
 
 
 def describe_change(change: Change) -> str:
     """``status: open → in_progress; owner: – → Ada`` for an update, empty otherwise."""
     if change.op.startswith("update"):
-        parts = [
-            f"{key}: {short_value(old)} → {short_value(new)}"
-            for key, (old, new) in changed_fields(change).items()
-        ]
-        return "; ".join(parts)
+        return describe_fields(field_changes(change))
     return ""
 
 

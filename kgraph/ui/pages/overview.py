@@ -1,4 +1,5 @@
-"""Overzicht: counts per kind, handover progress per landing place and per CoP, recent changes."""
+"""Overzicht: counts per kind, handover progress per landing place and per CoP (a projection
+of ``kgraph.analysis.handover_coverage``), recent changes."""
 
 from __future__ import annotations
 
@@ -103,17 +104,13 @@ def render() -> None:
     st.title(t("page_overview"))
     st.caption(t("overview_intro"))
     _counts_section()
-    coverage = state.handover_coverage()
-    lang = i18n.lang()
+    coverage = state.handover_coverage()  # the Overdracht page and the report count the same
+    why = coverage.explanations
     left, right = st.columns(2)
     with left:
-        _progress_section(
-            coverage.places, "total", t("progress_landing"), coverage.explanations["places"][lang]
-        )
+        _progress_section(coverage.places, "total", t("progress_landing"), t(why["places"]))
     with right:
-        _progress_section(
-            coverage.cops, "counts", t("progress_cop"), coverage.explanations["cops"][lang]
-        )
+        _progress_section(coverage.cops, "counts", t("progress_cop"), t(why["cops"]))
     if coverage.no_landing:
         st.warning(
             t("no_landing_title", n=len(coverage.no_landing)) + ". " + t("see_handover"),

@@ -188,7 +188,7 @@ def _reviewed() -> None:
 
 def render() -> None:
     st.title(t("page_similar"))
-    st.caption(EXPLANATION[i18n.lang()])
+    st.caption(t(EXPLANATION))
     st.session_state.setdefault(MIN_SCORE, DEFAULT_MIN_SCORE)
     st.session_state.setdefault(TOP, DEFAULT_TOP)
     flash = st.session_state.pop(FLASH, None)
