@@ -181,11 +181,12 @@ def handover_coverage(source: Source) -> HandoverCoverage:
         return sorted(cops)
 
     handed = sorted(n for n, k in kind_of.items() if k in landable)
+    belongs_to = {n: cops_of(n) for n in handed}
     edges_of = {n: sorted(out_edges(n, "LANDS_IN"), key=lambda e: e[0]) for n in handed}
     none: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
     rows: list[dict[str, Any]] = []
     for n in handed:
-        node, belongs = sub.nodes[n], cops_of(n)
+        node, belongs = sub.nodes[n], belongs_to[n]
         landed: list[tuple[str | None, dict[str, Any]]] = list(edges_of[n])
         for place, d in landed or none:
             rows.append(
@@ -248,7 +249,7 @@ def handover_coverage(source: Source) -> HandoverCoverage:
     # CoPs: their own handovers and those of the items that belong to them
     members: dict[str, set[str]] = {n: set() for n, k in kind_of.items() if k == COP}
     for n in handed:
-        for cop in cops_of(n):
+        for cop in belongs_to[n]:
             if cop != n:
                 members[cop].add(n)
     cops: list[dict[str, Any]] = []
