@@ -131,3 +131,26 @@ def test_dates_as_people_type_them(store: GraphStore) -> None:
     assert changes_since(store, "2999-01-01").summary["changes"] == 0
     with pytest.raises(ValidationError):
         changes_since(store, "1 maart")
+
+
+def test_the_history_pages_helpers_live_here(store: GraphStore) -> None:
+    """What the Geschiedenis page lists comes from the library: the entries of a period and
+    a person, the names of what they touch (deleted items keep theirs), the fields changed."""
+    from datetime import date
+
+    from kgraph.analysis.changes import day_start, field_changes, history_entries, target_titles
+
+    start, _ = scripted(store)
+    assert day_start(date(2024, 3, 1)) == "2024-03-01T00:00:00.000000+00:00"
+    bobs = history_entries(store, since=start, actor="Bob")
+    assert [c.op for c in bobs] == ["update_node", "update_edge"]
+    assert [c.actor for c in history_entries(store, since=start)].count("Ada") == 8
+    titles = target_titles(store, history_entries(store, since=start))
+    assert titles["kq:2"] == "Weg?"  # deleted, named from the history
+    assert titles["lp:dmi"] == "DMI-ecosysteem"  # an edge end, named from the store
+    renamed = field_changes(bobs[0])
+    assert {f["field"]: (f["before"], f["after"]) for f in renamed} == {
+        "title": ("Tussentitel?", "Nieuwe titel?"),
+        "owner": (None, "Ada"),
+    }
+    assert field_changes(history_entries(store, since=start, target="kq:3")[0]) == []

@@ -285,7 +285,7 @@ def test_search_and_select_shows_the_details(page: Page, db: Path) -> None:
     # choose another node in view by keyboard: its details replace the first
     choose(page, "Knoop in beeld", neighbour.title[:40])
     page.get_by_role("heading", name=neighbour.title, level=3).wait_for(timeout=WAIT_MS)
-    assert page.get_by_text(neighbour.id).first.is_visible()
+    page.get_by_text(neighbour.id).first.wait_for(timeout=WAIT_MS)  # drawn after the heading
     page.get_by_role("tab", name="Buren").click()
     assert page.get_by_text(hit.title).first.is_visible()
 
@@ -301,6 +301,9 @@ def test_a_handover_decision_in_the_browser_is_stored(page: Page, db: Path) -> N
         open_in_sidebar(page, "Overdracht")
         choose(page, "Overdracht (item → landingsplaats)", item.title[:30])
         choose(page, "Status overdracht", "belegd")
+        date_field = page.get_by_test_id("stDateInput").locator("input")
+        date_field.fill("2024-03-12")
+        date_field.press("Enter")
         page.get_by_label("Toelichting").fill("Belegd, besloten in de browser.")
         page.get_by_role("button", name="Besluit opslaan").click()
         page.get_by_text("Besluit opgeslagen").wait_for(timeout=WAIT_MS)
@@ -309,6 +312,7 @@ def test_a_handover_decision_in_the_browser_is_stored(page: Page, db: Path) -> N
         assert stored.props["status"] == "accepted"
         assert stored.props["note"] == "Belegd, besloten in de browser."
         assert stored.props["decided_by"] == "Stuurgroep Browser"
+        assert stored.props["decided_on"] == "2024-03-12"
         last = reader.history(target=edge.key)[-1]
         assert (last.op, last.actor) == ("update_edge", "Stuurgroep Browser")
     finally:
