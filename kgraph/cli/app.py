@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kgraph.errors import KGraphError
+from kgraph.redact import redact
 from kgraph.store import default_location, open_store
 from kgraph.store.base import GraphStore
 
@@ -23,9 +24,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KGraphError as exc:
-            click.echo(f"kgraph: error: {exc}", err=True)
+            # redact(): a message that quotes a location must never carry its password
+            click.echo(f"kgraph: error: {redact(str(exc))}", err=True)
             for problem in getattr(exc, "problems", [])[:200]:
-                click.echo(f"  {problem}", err=True)
+                click.echo(f"  {redact(str(problem))}", err=True)
             ctx.exit(2)
 
 
