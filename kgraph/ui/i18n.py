@@ -108,6 +108,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "or an `[auth]` section in `.streamlit/secrets.toml`.",
     },
     "every_interface": {"nl": "alle netwerkadressen", "en": "every network address"},
+    "refuse_host": {
+        "nl": "Dit dashboard antwoordt niet op de naam {host}: open het via "
+        "http://127.0.0.1 of een naam die bij het starten is toegestaan "
+        "(kgraph serve --allow-host NAAM).",
+        "en": "This dashboard does not answer to the name {host}: open it through "
+        "http://127.0.0.1 or a name allowed when it was started "
+        "(kgraph serve --allow-host NAME).",
+    },
     "refuse_config": {
         "nl": "De aanmeldinstellingen zijn niet te lezen, dus niemand wordt toegelaten: {error}",
         "en": "The sign-in settings cannot be read, so nobody is let in: {error}",

@@ -18,6 +18,9 @@ with ``kgraph users add`` turns sign-in on without a restart:
 Serving: without sign-in the app refuses to run (an error, nothing else) when Streamlit
 listens on anything but a loopback address — including the default of every interface —
 so ``streamlit run app.py --server.address 0.0.0.0`` is covered as well as ``kgraph serve``.
+Likewise a session whose websocket named another host or came from another origin (DNS
+rebinding, see ``kgraph.auth.hostcheck``) gets only a refusal: ``kgraph serve`` already
+answers such requests with 403, and this covers a plain ``streamlit run app.py`` too.
 
 The local sign-in lives in the Streamlit session (server side): a page reload starts a new
 session and asks again. Failed attempts are counted on the server, per user name and per
@@ -39,6 +42,7 @@ from typing import Any
 import streamlit as st
 from streamlit import config as st_config
 
+from kgraph.auth.hostcheck import allowed_from_env, request_allowed
 from kgraph.auth.oidc import OidcConfig, oidc_user
 from kgraph.auth.serve import DEFAULT_ADDRESS, is_loopback
 from kgraph.auth.signin import SigninStatus, signin_status
@@ -148,6 +152,17 @@ def _serving() -> bool:
     return not st_config.get_option("global.appTest")
 
 
+def _host_refusal(address: str) -> str | None:
+    """Why this session's websocket handshake is refused (another host name or origin,
+    ``kgraph.auth.hostcheck``), or ``None`` when it named an allowed host."""
+    headers = st.context.headers
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k in headers for v in headers.get_all(k)]
+    ok, _why = request_allowed(raw, allowed_from_env(address))
+    if ok:
+        return None
+    return t("refuse_host", host=widgets.md(headers.get("host") or "?"))
+
+
 def _claims() -> dict[str, Any]:
     claims = dict(st.user.to_dict())
     return claims if claims.get("is_logged_in") else {}
@@ -161,6 +176,9 @@ def resolve() -> Access:
     except KGraphError as exc:
         return Access("none", refusal=t("refuse_config", error=widgets.md(exc)))
     mode = signin_mode(status)
+    host_refusal = _host_refusal(address or "") if _serving() else None
+    if host_refusal is not None:
+        return Access(mode, refusal=host_refusal, oidc=status.oidc, address=address or "")
     if refuses_to_listen(address, status.configured, serving=_serving()):
         shown = widgets.md(address) if address else t("every_interface")
         text = t("refuse_network", address=shown)
