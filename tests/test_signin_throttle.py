@@ -81,3 +81,12 @@ def test_several_server_processes_count_together(tmp_path: Path) -> None:
     table = SigninThrottle(users)
     assert table.failures(name_key("ada")) == 3 * each
     assert not table.check("ada", "203.0.113.1").allowed
+
+
+def test_typed_names_are_not_kept(tmp_path: Path) -> None:
+    """A password typed into the name field by mistake must not end up on disk."""
+    table = SigninThrottle(tmp_path / "users.json")
+    table.failed("Mijn Geheime Wachtwoord", "local")
+    assert table.failures(name_key("mijn geheime wachtwoord")) == 1
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("users.json.throttle.db*"))
+    assert b"geheime" not in stored.lower()

@@ -7,7 +7,8 @@ restart and not shared by a second ``kgraph serve`` on the same users file. The 
 (``<users file>.throttle.db``, mode 0600) is shared by every session and process that
 uses that users file, and SQLite's locking keeps concurrent counts exact.
 
-The rule, for each key (``name:<user name, case-folded>`` and ``addr:<client address>``):
+The rule, for each key (``name:<digest of the case-folded user name>`` and
+``addr:<client address>``):
 after ``free`` failures in a row the key must wait ``LOCK_S`` seconds, doubling with every
 further failure up to ``MAX_LOCK_S``; during the wait no password is checked at all. A
 success clears its name's count (not the address's: one good account must not reset the
@@ -20,6 +21,7 @@ that one password from many addresses.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import time
@@ -54,7 +56,10 @@ def lockout_seconds(failures: int, free: int = FREE_PER_ADDRESS) -> float:
 
 
 def name_key(name: str) -> str:
-    return "name:" + name.strip().casefold()
+    """The key of a user name: a digest, not the name, since people sometimes type their
+    password into the name field and the table must not keep it."""
+    digest = hashlib.sha256(name.strip().casefold().encode("utf-8")).hexdigest()
+    return "name:" + digest
 
 
 def address_key(address: str) -> str:
