@@ -84,22 +84,21 @@ def _item_problem(attrs: dict[str, Any]) -> str | None:
 
 def check_limits(raw: RawGraph) -> None:
     """Refuse a graph beyond ``MAX_NODES``/``MAX_EDGES``, or with a node or edge beyond
-    ``MAX_ATTRIBUTES``, ``MAX_NAME_CHARS`` or ``MAX_VALUE_CHARS``: ``InputError`` naming
-    the file and the first items at fault, before anything is built from it."""
+    ``MAX_ATTRIBUTES``, ``MAX_NAME_CHARS`` or ``MAX_VALUE_CHARS``: one ``InputError``
+    naming the file and the first item at fault, before anything is built from it."""
     if len(raw.nodes) > MAX_NODES:
-        raise InputError(f"{raw.name}: {len(raw.nodes):,} nodes; at most {MAX_NODES:,}")
+        raise InputError(
+            f"{raw.name}: {len(raw.nodes):,} nodes; at most {MAX_NODES:,} can be imported"
+        )
     if len(raw.edges) > MAX_EDGES:
-        raise InputError(f"{raw.name}: {len(raw.edges):,} edges; at most {MAX_EDGES:,}")
-    problems: list[str] = []
+        raise InputError(
+            f"{raw.name}: {len(raw.edges):,} edges; at most {MAX_EDGES:,} can be imported"
+        )
     items: list[RawNode | RawEdge] = [*raw.nodes, *raw.edges]
     for item in items:
         why = _item_problem(item.attrs)
         if why is not None:
-            problems.append(f"{raw.name}, {item.where}: {why}")
-            if len(problems) >= 20:
-                break
-    if problems:
-        raise InputError(f"{raw.name}: too large to import; nothing imported", problems)
+            raise InputError(f"{raw.name}, {item.where}: {why}; nothing imported")
 
 
 def node_fields(node: Node) -> dict[str, Any]:

@@ -117,7 +117,8 @@ def _is_kgraph_node(raw: RawGraph, attrs: dict[str, Any], node_id: str) -> bool:
     return (
         raw.kgraph
         and attrs.get("kind") in NODE_KINDS
-        and bool(ID_PATTERN.match(node_id))
+        # stripped: an id with a stray newline or space is refused, not silently replaced
+        and bool(ID_PATTERN.match(node_id.strip()))
         and "title" in attrs
     )
 
