@@ -12,6 +12,7 @@ import os
 import resource
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,37 @@ def test_full_disk_leaves_the_old_export_intact(
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 100_000
     assert not list(folder.glob(temp_prefix(out) + "*"))
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 64 KiB file system (tmpfs), where a larger write fails with ENOSPC."""
+    mountpoint = tmp_path / "disk"
+    mountpoint.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mountpoint)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def test_no_space_left_leaves_the_old_export_intact(
+    store: GraphStore, backend: str, tiny_disk: Path
+) -> None:
+    _fill(store, count=60, text="lange toelichting " * 200)
+    out = tiny_disk / "out.json"
+    out.write_bytes(OLD)
+    location = _location(store, backend)
+    result = CliRunner().invoke(
+        cli, ["--store", location, "export", "json", str(out), "--overwrite"]
+    )
+    line = _one_line_error(result)
+    assert "cannot write" in line and "No space left on device" in line
+    assert out.read_bytes() == OLD
+    assert [p.name for p in tiny_disk.iterdir()] == ["out.json"]
