@@ -23,9 +23,11 @@ _INLINE = re.compile(r"([\\`*_\[\]<>&~|$#:/])")
 # what acts only at the start of a line: list items, a setext underline, "1." / "1)"
 _LINE_START = re.compile(r"^(?:([-+=])|(\d+)([.)])(?=\s|$))")
 # the starts of GFM autolink literals and Streamlit's ``:shortcode:``/``:material/…:``:
-# a colon after a letter or digit, ``www.``, an e-mail's ``@``
-_SCHEME_COLON = re.compile(r"(?<=[A-Za-z0-9]):")
+# a scheme's colon, ``www.``, an e-mail's ``@``, the colon opening ``:name:``. Only these
+# get the joiner, so an id such as ``cop:lokaal-meten`` copies as it is shown
+_SCHEME = re.compile(r"(https?|ftp|mailto|xmpp)(?=:)", re.IGNORECASE)
 _WWW_DOT = re.compile(r"(?<=www)\.", re.IGNORECASE)
+_SHORTCODE = re.compile(r":(?=[\w+/-]+:)")
 
 
 def escape_markdown(text: object) -> str:
@@ -33,8 +35,9 @@ def escape_markdown(text: object) -> str:
     acts on backslash-escaped and autolink patterns broken up: it renders as typed, at
     the start of a line or within one, in a heading, a list item or a table cell."""
     one_line = " ".join(str(text).split())
-    broken = _SCHEME_COLON.sub(WORD_JOINER + ":", one_line)
+    broken = _SCHEME.sub(r"\1" + WORD_JOINER, one_line)
     broken = _WWW_DOT.sub(WORD_JOINER + ".", broken)
+    broken = _SHORTCODE.sub(":" + WORD_JOINER, broken)
     broken = broken.replace("@", "@" + WORD_JOINER)
     escaped = _INLINE.sub(r"\\\1", broken)
     return _LINE_START.sub(_escape_line_start, escaped)
