@@ -19,9 +19,9 @@ from conftest import neo4j_uri_or_skip, open_test_store
 from kgraph.cli import cli
 from kgraph.errors import DuplicateError, StoreError, ValidationError
 from kgraph.model import Edge, Node
-from kgraph.store import neo4j as backend
-from kgraph.store import neo4j_cypher as cy
 from kgraph.store.neo4j import Neo4jStore
+from kgraph.store.neo4j import cypher as cy
+from kgraph.store.neo4j import session as backend
 
 INJECTION = "}) DETACH DELETE n //"
 HOSTILE = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -27,6 +28,10 @@ class _Group(click.Group):
             for problem in getattr(exc, "problems", [])[:200]:
                 click.echo(f"  {problem}", err=True)
             ctx.exit(2)
+        except sqlite3.DatabaseError as exc:  # a damaged store file met mid-command
+            store = getattr(ctx.obj, "location", "the store")
+            click.echo(f"kgraph: error: {store} is damaged or unreadable: {exc}", err=True)
+            ctx.exit(2)
 
 
 class Context:
@@ -41,6 +46,9 @@ class Context:
     def store(self) -> GraphStore:
         if self._store is None:
             self._store = open_store(self.location, actor=self.actor)
+            if getattr(self._store, "created", False):
+                # a mistyped path must not pass for a store that happens to be empty
+                click.echo(f"kgraph: created a new, empty store at {self.location}", err=True)
         return self._store
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ from kgraph.export.fileio import PathOrFile, binary_out
 from kgraph.export.rawgraph import PROVENANCE, edge_attrs, node_attrs
 from kgraph.model import check_edge_kind, check_node_kind
 from kgraph.store.base import Subgraph
-from kgraph.store.neo4j_cypher import KIND_LABELS
+from kgraph.store.neo4j.cypher import KIND_LABELS
 
 _ESCAPES = {
     "\\": "\\\\",
