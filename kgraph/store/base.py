@@ -21,7 +21,7 @@ from __future__ import annotations
 import abc
 import getpass
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -138,11 +138,15 @@ def prepare_load(
     return batch, wanted
 
 
-def load_entries(nodes: Iterable[Node], edges: Iterable[Edge], at: str, who: str) -> list[Entry]:
-    """The history entries of a bulk load: one ``add_node``/``add_edge`` per item."""
-    entries: list[Entry] = [("add_node", n.id, None, n.to_dict(), at, who) for n in nodes]
-    entries += [("add_edge", e.key, None, e.to_dict(), at, who) for e in edges]
-    return entries
+def load_entries(
+    nodes: Iterable[Node], edges: Iterable[Edge], at: str, who: str
+) -> Iterator[Entry]:
+    """The history entries of a bulk load: one ``add_node``/``add_edge`` per item, made
+    one at a time (a load's entries at once would hold every item twice over)."""
+    for n in nodes:
+        yield ("add_node", n.id, None, n.to_dict(), at, who)
+    for e in edges:
+        yield ("add_edge", e.key, None, e.to_dict(), at, who)
 
 
 class WriteUnit(Protocol):

@@ -173,7 +173,7 @@ class Neo4jWrites(Neo4jCore):
             for part in chunks(grown, BULK_BATCH):
                 unit.execute(cy.ADD_DEGREES, rows=list(part))
             if given is None:
-                self._record_batches(unit, load_entries(fresh, new_edges, at, who))
+                self._record_batches(unit, list(load_entries(fresh, new_edges, at, who)))
             else:
                 self._load_history(unit, given)
             return len(fresh), len(new_edges)
