@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import json
 import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,8 @@ def _calls(store: GraphStore) -> dict[str, Any]:
         "bulk_load": lambda: store.bulk_load([Node("kq:bulk", "knowledge_question", "B?")], []),
         "delete_node": lambda: store.delete_node("kq:a"),
         "wipe": lambda: store.wipe(),
+        "snapshot": lambda: store.snapshot(Path(tempfile.mkdtemp()) / "snap.db"),
+        "load_snapshot": lambda: store.load_snapshot(Path(tempfile.mkdtemp()) / "x.db"),
     }
 
 
