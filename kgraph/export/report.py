@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 
 from kgraph.analysis._graph import Source
 from kgraph.analysis.handover import NO_LANDING, STATUS_RANK, HandoverCoverage, handover_coverage
+from kgraph.export.markdown import escape_markdown
 from kgraph.export.safe import escape_html
 from kgraph.export.xlsx import cell_value
 from kgraph.texts import LANGUAGES, kind_label, status_label, text
@@ -121,11 +122,9 @@ def _parents(section: Section) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#<>"})
-
 
 def _md(text: str) -> str:
-    return " ".join(text.split()).replace("&", "&amp;").translate(_MD_SPECIAL)
+    return escape_markdown(text)  # one line, no markup, no autolinks
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:

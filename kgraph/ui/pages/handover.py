@@ -126,7 +126,7 @@ def _groups(coverage: HandoverCoverage) -> None:
         if not members:
             continue
         with st.expander(f"{widgets.md(names.get(key, key))} — {_summary(members)}"):
-            st.dataframe(
+            widgets.table(
                 _frame(members, show_landing=group != "landing"), hide_index=True, width="stretch"
             )
 
