@@ -2,7 +2,7 @@
 
 The rule: with no sign-in configured the app listens on 127.0.0.1 only and says so; asked
 to listen on any other address without sign-in it refuses to start. ``kgraph serve``
-applies it before starting ``streamlit run app.py``.
+applies it before starting ``streamlit run`` on the packaged ``kgraph/ui/entry/app.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from kgraph.errors import KGraphError
-from kgraph.paths import PROJECT_ROOT
+from kgraph.paths import APP
+from kgraph.ui.settings import streamlit_flags
 
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 8501
@@ -66,7 +67,8 @@ def streamlit_command(address: str, port: int, app: Path | None = None) -> list[
         "-m",
         "streamlit",
         "run",
-        str(app or PROJECT_ROOT / "app.py"),
+        str(app or APP),
+        *streamlit_flags(),  # first, so that the flags below win
         "--server.address",
         address,
         "--server.port",

@@ -16,7 +16,7 @@ from kgraph.auth.serve import (
 from kgraph.auth.signin import signin_status
 from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.errors import KGraphError
-from kgraph.paths import PROJECT_ROOT
+from kgraph.paths import APP
 
 
 @cli.command()
@@ -30,19 +30,18 @@ from kgraph.paths import PROJECT_ROOT
 @click.option("--check", is_flag=True, help="Only check the address and print the command.")
 @pass_ctx
 def serve(ctx: Context, address: str, port: int, check: bool) -> None:
-    """Start the dashboard (streamlit run app.py) on ADDRESS:PORT."""
+    """Start the dashboard (streamlit run kgraph/ui/entry/app.py) on ADDRESS:PORT."""
     status = signin_status(ctx.location)
     click.echo(status.describe(), err=True)
     message = check_listen_address(address, status.configured)
     click.echo(message, err=True)
-    app = PROJECT_ROOT / "app.py"
+    app = APP
     command = streamlit_command(address, port, app)
     if check:
         click.echo(" ".join(command))
         return
     if not app.exists():
         raise KGraphError(f"the dashboard is not at {app}")
-    code = subprocess.call(
-        command, cwd=PROJECT_ROOT, env=streamlit_env(ctx.location, status.users_file)
-    )
+    # Run in the caller's folder: Streamlit reads .streamlit/secrets.toml from there.
+    code = subprocess.call(command, env=streamlit_env(ctx.location, status.users_file))
     click.get_current_context().exit(code)
