@@ -19,6 +19,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import tomllib
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -220,3 +221,29 @@ def test_installed_kgraph_serves_from_an_empty_folder(served: str, empty: Path) 
         assert r.status == 200 and b"<html" in r.read().lower()
     log = (empty.parent / "serve.log").read_text()
     assert "listening on 127.0.0.1 only" in log
+
+
+def test_installed_serve_passes_the_packaged_settings(venv: Path, empty: Path) -> None:
+    """Streamlit reads no ``config.toml`` from an empty folder: ``kgraph serve`` passes the
+    packaged ``streamlit.toml`` as flags, before its own address and port."""
+    out = subprocess.run(
+        [str(venv / "bin" / "kgraph"), "serve", "--check"],
+        cwd=empty, env=_env(empty.parent), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    command = out.stdout.split()
+    app = Path(command[command.index("run") + 1])
+    assert app.is_relative_to(venv) and app.name == "app.py" and app.is_file()
+    settings = tomllib.loads((app.parents[1] / "streamlit.toml").read_text("utf-8"))
+    flags = dict(
+        zip(
+            command[command.index("run") + 2 :: 2],
+            command[command.index("run") + 3 :: 2],
+            strict=False,
+        )
+    )
+    for section, values in settings.items():
+        for key, value in values.items():
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            assert flags[f"--{section}.{key}"] == shown, (section, key, command)
+    assert flags["--client.toolbarMode"] == "viewer"
+    assert "--server.address" in command and flags["--server.address"] == "127.0.0.1"
