@@ -14,8 +14,9 @@ PACKAGE = Path(__file__).resolve().parent
 DATA = PACKAGE / "data"
 #: The Streamlit entry point; its pages are found relative to it, never to the cwd.
 APP = PACKAGE / "ui" / "entry" / "app.py"
-#: The dashboard's Streamlit settings, passed as flags by ``kgraph serve``.
-STREAMLIT_CONFIG = PACKAGE / "ui" / "streamlit.toml"
+#: The dashboard's Streamlit settings: Streamlit reads ``.streamlit/config.toml`` beside
+#: the entry point wherever it is started.
+STREAMLIT_CONFIG = APP.parent / ".streamlit" / "config.toml"
 #: The report and registers the seed and tests are made from: in a checkout only.
 SOURCES = PACKAGE.parent / "data" / "sources"
 

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import sysconfig
 import time
-import tomllib
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ DATA_FILES = [
     "kgraph/data/curated.yaml",
     "kgraph/data/landing_places.yaml",
     "kgraph/data/organisations.yaml",
-    "kgraph/ui/streamlit.toml",
+    "kgraph/ui/entry/.streamlit/config.toml",
     "kgraph/py.typed",
 ]
 
@@ -134,9 +133,9 @@ def test_the_wheel_holds_the_app_its_pages_the_seed_and_the_settings(wheel: Path
 
 def test_the_entry_point_is_alone_in_its_folder() -> None:
     """Streamlit puts the entry's folder on ``sys.path`` and runs a ``pages/`` folder beside
-    it without the sign-in gate: nothing may sit next to it."""
+    it without the sign-in gate: nothing may sit next to it but its settings."""
     beside = sorted(p.name for p in APP.parent.iterdir() if p.name != "__pycache__")
-    assert beside == ["__init__.py", "app.py"]
+    assert beside == [".streamlit", "__init__.py", "app.py"]
 
 
 def test_installed_kgraph_seeds_from_an_empty_folder(venv: Path, empty: Path) -> None:
@@ -223,27 +222,31 @@ def test_installed_kgraph_serves_from_an_empty_folder(served: str, empty: Path) 
     assert "listening on 127.0.0.1 only" in log
 
 
-def test_installed_serve_passes_the_packaged_settings(venv: Path, empty: Path) -> None:
-    """Streamlit reads no ``config.toml`` from an empty folder: ``kgraph serve`` passes the
-    packaged ``streamlit.toml`` as flags, before its own address and port."""
+def test_installed_app_brings_its_streamlit_settings(venv: Path, empty: Path) -> None:
+    """No ``config.toml`` in an empty folder: Streamlit, run on the installed entry point,
+    takes the settings from the ``.streamlit/`` beside it (as ``streamlit run`` and
+    ``st.App`` do, by setting the main script path before reading the config)."""
+    script = (
+        "import json\n"
+        "from streamlit import config\n"
+        "from kgraph.paths import APP, STREAMLIT_CONFIG\n"
+        "config._main_script_path = str(APP)\n"
+        "config.get_config_options(force_reparse=True)\n"
+        "names = ['client.toolbarMode', 'browser.gatherUsageStats', 'server.headless',\n"
+        "         'server.fileWatcherType', 'server.runOnSave']\n"
+        "print(json.dumps({'file': str(STREAMLIT_CONFIG),\n"
+        "                  **{n: config.get_option(n) for n in names}}))\n"
+    )
     out = subprocess.run(
-        [str(venv / "bin" / "kgraph"), "serve", "--check"],
+        [str(venv / "bin" / "python"), "-c", script],
         cwd=empty, env=_env(empty.parent), capture_output=True, text=True, check=True,
     )  # fmt: skip
-    command = out.stdout.split()
-    app = Path(command[command.index("run") + 1])
-    assert app.is_relative_to(venv) and app.name == "app.py" and app.is_file()
-    settings = tomllib.loads((app.parents[1] / "streamlit.toml").read_text("utf-8"))
-    flags = dict(
-        zip(
-            command[command.index("run") + 2 :: 2],
-            command[command.index("run") + 3 :: 2],
-            strict=False,
-        )
-    )
-    for section, values in settings.items():
-        for key, value in values.items():
-            shown = str(value).lower() if isinstance(value, bool) else str(value)
-            assert flags[f"--{section}.{key}"] == shown, (section, key, command)
-    assert flags["--client.toolbarMode"] == "viewer"
-    assert "--server.address" in command and flags["--server.address"] == "127.0.0.1"
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert Path(seen.pop("file")).is_relative_to(venv)
+    assert seen == {
+        "client.toolbarMode": "viewer",
+        "browser.gatherUsageStats": False,
+        "server.headless": True,
+        "server.fileWatcherType": "none",
+        "server.runOnSave": False,
+    }

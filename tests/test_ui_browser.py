@@ -1,6 +1,6 @@
-"""The dashboard in a real browser: Debian's Chromium driven by Playwright against the
-``streamlit run`` command of ``kgraph serve`` on a free localhost port, on a temporary store
-seeded with the City Deal graph. Screenshots of every page go to ``test-artifacts/``.
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright against
+``streamlit run kgraph/ui/entry/app.py``, started from an empty folder on a free localhost
+port, on a temporary store seeded with the City Deal graph. Screenshots of every page go to ``test-artifacts/``.
 
 Never downloads a browser: Chromium is the system one (``.ci/run`` installs it); without it
 these tests are skipped (failed in CI). No fixture has a wall-clock limit, and every wait
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,11 +25,10 @@ import pytest
 from conftest import chromium_or_skip
 from playwright.sync_api import Browser, Dialog, Frame, Page, Route
 
-from kgraph.auth.serve import streamlit_command
 from kgraph.importers import apply_batch
 from kgraph.importers import seed as seed_importer
 from kgraph.model import Edge, Node
-from kgraph.paths import seed_folder
+from kgraph.paths import APP, seed_folder
 from kgraph.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.browser
@@ -82,15 +82,19 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(db: Path) -> Iterator[str]:
-    """The dashboard as ``kgraph serve`` starts it (the packaged app and its Streamlit
-    settings), in an empty folder, on a free port; yields its base URL."""
+    """The packaged app, with its own Streamlit settings (beside it), started from an
+    empty folder on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "KGRAPH_STORE": str(db)}
     log = (db.parent / "streamlit.log").open("wb")
     folder = db.parent / "cwd"  # nothing of the checkout around it
     folder.mkdir()
     proc = subprocess.Popen(
-        streamlit_command("127.0.0.1", port),
+        [
+            sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.address", "127.0.0.1",
+            "--server.port", str(port),
+        ],
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from kgraph.errors import KGraphError
 from kgraph.paths import APP
-from kgraph.ui.settings import streamlit_flags
 
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 8501
@@ -68,7 +67,6 @@ def streamlit_command(address: str, port: int, app: Path | None = None) -> list[
         "streamlit",
         "run",
         str(app or APP),
-        *streamlit_flags(),  # first, so that the flags below win
         "--server.address",
         address,
         "--server.port",

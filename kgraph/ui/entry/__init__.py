@@ -1,4 +1,5 @@
-"""The folder of the Streamlit entry point, ``app.py``, and nothing else.
+"""The folder of the Streamlit entry point, ``app.py``, and its settings
+(``.streamlit/config.toml``, which Streamlit reads beside the entry point), nothing else.
 
 It is alone on purpose: Streamlit puts the script's folder first on ``sys.path`` (so any
 module beside it would shadow a library of the same name), and treats a ``pages/`` folder
