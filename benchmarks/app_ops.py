@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import Measurement, not_available
-from kgraph.paths import APP
+from kgraph.paths import PACKAGE
 
-EXPLORE_PAGE = APP.parent / "pages" / "explore.py"
+EXPLORE_PAGE = PACKAGE / "ui" / "pages" / "explore.py"
 
 
 def _iframes(node: Any) -> list[Any]:
