@@ -47,6 +47,8 @@ CHROMIUM_ARGS = [
 ]
 XSS_TITLE = '<img src=x onerror="alert(1)"><script>alert(2)</script> Hoe lekt data?'
 XSS_ID = "kq:xss-proef"
+MD_TITLE = "![x](http://127.0.0.1:9/x.png) <b>x</b> https://evil.example a@b.nl\n# H"
+MD_ID = "cq:markdown-proef"
 PAGES = {
     "overzicht": "",
     "verkennen": "verkennen",
@@ -76,6 +78,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cop = store.nodes(["cop"])[0]
     store.add_node(Node(XSS_ID, "knowledge_question", XSS_TITLE, text="<b>vet?</b>"))
     store.add_edge(Edge(XSS_ID, "RAISED_IN", cop.id))
+    store.add_node(Node(MD_ID, "complex_question", MD_TITLE))  # no landing place: listed
     store.close()
     return path
 
@@ -335,6 +338,33 @@ def test_an_xss_title_is_shown_as_text_and_no_dialog_fires(page: Page) -> None:
     goto(page, "vragen")
     page.wait_for_timeout(1000)
     assert not SESSIONS[id(page)].dialogs
+
+
+def test_a_markdown_title_renders_as_typed_without_links_or_images(page: Page) -> None:
+    shown = " ".join(MD_TITLE.split())
+    made = (
+        "() => [...document.querySelectorAll('a[href], img')]"
+        ".map(e => e.getAttribute('href') || e.getAttribute('src'))"
+        ".filter(u => !u.startsWith('#') && /evil|127\\.0\\.0\\.1:9|mailto:/.test(u))"
+    )
+    goto(page, "verkennen")
+    search = page.get_by_role("textbox", name="Zoeken")
+    search.fill("evil example")
+    search.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Focus hierop").click()
+    wait_idle(page)
+    heading = page.get_by_role("heading", level=3).filter(has_text="evil.example")
+    heading.wait_for(timeout=WAIT_MS)
+    assert heading.inner_text().replace("\u2060", "").strip() == shown
+    assert page.evaluate(made) == []
+    goto(page, "overdracht")
+    listed = page.get_by_text("evil.example", exact=False).first
+    listed.wait_for(timeout=WAIT_MS)
+    assert shown in listed.inner_text().replace("\u2060", "")
+    assert page.evaluate(made) == []
+    headings = "[...document.querySelectorAll('h1, h2, h3')].map(h => h.textContent.trim())"
+    assert "H" not in page.evaluate(headings)  # the title's second line made no heading
 
 
 def test_import_checks_every_row_then_imports(page: Page, db: Path, tmp_path: Path) -> None:

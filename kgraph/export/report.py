@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kgraph.export.markdown import escape_markdown
 from kgraph.export.safe import escape_html
 from kgraph.export.xlsx import cell_value
 from kgraph.model import NODE_LABELS, STATUS_LABELS, Edge, Node
@@ -215,11 +216,9 @@ def _row_header(lang: str) -> list[str]:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#<>"})
-
 
 def _md(text: str) -> str:
-    return " ".join(text.split()).replace("&", "&amp;").translate(_MD_SPECIAL)
+    return escape_markdown(text)  # one line, no markup, no autolinks
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from kgraph.analysis import Centrality, Gaps, centrality, find_gaps
 from kgraph.model import NODE_KINDS
+from kgraph.query import top_ranked
 from kgraph.store.base import GraphStore
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.explore_link import picker
@@ -54,8 +55,7 @@ def ranking(kinds: Sequence[str], top: int) -> tuple[Centrality, list[dict[str, 
     ``kgraph.analysis.centrality(store, kinds=kinds, top=top)`` ranks them."""
     h = state.handle()
     result = _centrality(h.store, state.location(), h.stamp)
-    rows = [r for r in result.rows if not kinds or r["kind"] in kinds][:top]
-    return result, [r | {"rank": i} for i, r in enumerate(rows, start=1)]
+    return result, top_ranked(result.rows, kinds, top)
 
 
 def _labels(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -81,7 +81,7 @@ def _category(name: str, title: str, why: str, rows: Sequence[dict[str, Any]]) -
                     or "–"
                 )
             data.append(entry)
-        st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+        widgets.table(pd.DataFrame(data), hide_index=True, width="stretch")
         picker(_labels(rows), key=f"gaps_{name}")
 
 
@@ -114,7 +114,7 @@ def _central_tab() -> None:
     if not rows:
         st.info(t("search_none"))
         return
-    st.dataframe(
+    widgets.table(
         pd.DataFrame(
             [
                 {

@@ -139,7 +139,7 @@ def _groups(rows: Sequence[HandoverRow]) -> None:
         members = keyed[key]
         counter = Counter(r.status for r in members)
         with st.expander(f"{widgets.md(names.get(key, key))} — {_summary(counter)}"):
-            st.dataframe(
+            widgets.table(
                 _frame(members, show_landing=show_landing), hide_index=True, width="stretch"
             )
 

@@ -82,7 +82,7 @@ def _handover_moves(report: ChangeReport) -> None:
         }
         for m in report.handover
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _bucket(
@@ -117,7 +117,7 @@ def _bucket(
                     entry[t("col_who")] = ", ".join(r["by"])
                     entry[t("col_when")] = widgets.short_time(r["at"])
                     data.append(entry)
-            st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+            widgets.table(pd.DataFrame(data), hide_index=True, width="stretch")
 
 
 def report_section(report: ChangeReport) -> None:
@@ -188,7 +188,7 @@ def render() -> None:
             for c in reversed(shown)
         ]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
         else:
             st.info(t("history_none"))
     with tab_report:

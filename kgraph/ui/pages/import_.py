@@ -114,7 +114,7 @@ def _options(data: bytes, suffix: str) -> dict[str, Any] | None:
         index=range(1, min(len(rows), PREVIEW_ROWS) + 1),
     )
     st.caption(t("import_preview"))
-    st.dataframe(preview, width="stretch")
+    widgets.table(preview, width="stretch")
     c1, c2 = st.columns(2)
     header_row = int(
         c1.number_input(
@@ -145,7 +145,7 @@ def _options(data: bytes, suffix: str) -> dict[str, Any] | None:
             chosen[field] = column
     rest = mapping.unmapped(named, chosen)
     if rest:
-        st.caption(t("import_rest", columns=", ".join(rest)))
+        st.caption(t("import_rest", columns=widgets.md(", ".join(rest))))
     return {"sheet": sheet, "header_row": header_row, "kind": kind, "mapping": chosen}
 
 
@@ -201,7 +201,7 @@ def _show_check(data: bytes, options: dict[str, Any]) -> ImportBatch | None:
             t("import_problems", n=len(checked["problems"]), rows=checked["rows"]),
             icon=":material/error:",
         )
-        st.dataframe(
+        widgets.table(
             pd.DataFrame({t("import_problem"): checked["problems"]}),
             hide_index=True,
             width="stretch",
@@ -216,7 +216,7 @@ def _show_check(data: bytes, options: dict[str, Any]) -> ImportBatch | None:
     table += [
         {t("col_kind"): i18n.edge_label(k), t("col_count"): n} for k, n in summary["edges"].items()
     ]
-    st.dataframe(pd.DataFrame(table), hide_index=True)
+    widgets.table(pd.DataFrame(table), hide_index=True)
     for note in batch.notes:
         st.caption(widgets.md(note))
     return batch

@@ -35,7 +35,7 @@ def _counts_section() -> None:
     for i, kind in enumerate(NODE_KINDS):
         cols[i % 4].metric(i18n.kind_label(kind), counts.nodes.get(kind, 0))
     with st.expander(t("edge_counts")):
-        st.dataframe(
+        widgets.table(
             pd.DataFrame(
                 [
                     {t("col_edge_kind"): i18n.edge_label(k), t("col_count"): n}
@@ -70,7 +70,7 @@ def _progress_section(rows: list[dict[str, Any]], counts_key: str, title: str, w
         y_label=t("col_items"),
     )
     with st.expander(t("as_table")):
-        st.dataframe(frame, hide_index=True)
+        widgets.table(frame, hide_index=True)
 
 
 def _recent_section() -> None:
@@ -96,7 +96,7 @@ def _recent_section() -> None:
         }
         for cs in recent
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def render() -> None:
