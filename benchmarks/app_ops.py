@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import Measurement, not_available
-from kgraph.paths import PROJECT_ROOT
+from kgraph.paths import PACKAGE
 
-EXPLORE_PAGE = "kgraph/ui/pages/explore.py"
+EXPLORE_PAGE = PACKAGE / "ui" / "pages" / "explore.py"
 
 
 def _iframes(node: Any) -> list[Any]:
@@ -34,12 +34,11 @@ def verkennen_first_render(location: str) -> Measurement:
     """Open the dashboard on the Verkennen page as a new session does: the first run (store
     opened, default focus drawn), then a second run of the same page (caches warm)."""
     os.environ["KGRAPH_STORE"] = location
-    os.chdir(PROJECT_ROOT)
     from streamlit.testing.v1 import AppTest
 
     # The page file itself, as st.navigation runs it: AppTest cannot start on a page other
     # than the default one of app.py.
-    app = AppTest.from_file(str(PROJECT_ROOT / EXPLORE_PAGE), default_timeout=600)
+    app = AppTest.from_file(str(EXPLORE_PAGE), default_timeout=600)
     start = time.perf_counter()
     app.run()
     first = time.perf_counter() - start

@@ -28,9 +28,9 @@ from typing import Any
 
 from benchmarks.generate import SCALE_NAMES, graph, probes, write_questions_xlsx
 from benchmarks.measure import Measurement
-from kgraph.paths import PROJECT_ROOT
 
-OUT_DIR = PROJECT_ROOT / "benchmarks" / "out"
+ROOT = Path(__file__).resolve().parents[1]  # the checkout: benchmarks run from there
+OUT_DIR = ROOT / "benchmarks" / "out"
 COLD_STARTS = 5
 WORKER_TIMEOUT_S = 1500
 
@@ -250,7 +250,7 @@ def run_worker(
             text=True,
             timeout=WORKER_TIMEOUT_S,
             check=False,
-            cwd=PROJECT_ROOT,
+            cwd=ROOT,
         )
     except subprocess.TimeoutExpired:
         return {"error": f"{task} ({backend}) took over {WORKER_TIMEOUT_S} s"}

@@ -1,13 +1,26 @@
-"""Where the project's own files are: the reviewed data the app seeds from."""
+"""Where kgraph's own files are. Everything the app needs ships inside the package, so an
+installed kgraph works from any folder; only the sources the seed is regenerated from
+(``data/sources/`` of a checkout) live outside it.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parent
+#: Package data: the reviewed City Deal seed (``citydeal/``) and the alias and curated
+#: lists it is made from.
+DATA = PACKAGE / "data"
+#: The Streamlit entry point; its pages are found relative to it, never to the cwd.
+APP = PACKAGE / "ui" / "entry" / "app.py"
+#: The dashboard's Streamlit settings: Streamlit reads ``.streamlit/config.toml`` beside
+#: the entry point wherever it is started.
+STREAMLIT_CONFIG = APP.parent / ".streamlit" / "config.toml"
+#: The report and registers the seed and tests are made from: in a checkout only.
+SOURCES = PACKAGE.parent / "data" / "sources"
 
 
 def seed_folder() -> Path:
     """The reviewed City Deal data files (``KGRAPH_SEED`` overrides)."""
-    return Path(os.environ.get("KGRAPH_SEED") or PROJECT_ROOT / "data" / "citydeal")
+    return Path(os.environ.get("KGRAPH_SEED") or DATA / "citydeal")

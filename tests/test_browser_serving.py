@@ -27,12 +27,13 @@ from test_serve import free_port, is_listening, serve_env, start_server, stop
 
 from kgraph.auth import throttle
 from kgraph.auth.users import UsersFile
+from kgraph.paths import APP
 from kgraph.ui.i18n import STRINGS
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-WAIT_MS = 60_000
+WAIT_MS = 300_000  # a hang bound, far beyond any slowness
 PASSWORD = "lang genoeg wachtwoord"
 CHROMIUM_ARGS = [
     "--headless",
@@ -83,16 +84,15 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     env = serve_env(tmp_path_factory.mktemp("plain"))
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", "127.0.0.1", "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
         ],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 90
-    while not is_listening(port):
-        assert process.poll() is None and time.monotonic() < deadline, "streamlit did not start"
+    while not is_listening(port):  # no deadline: a busy machine only makes this slower
+        assert process.poll() is None, "streamlit did not start"
         time.sleep(0.2)
     try:
         yield port

@@ -53,7 +53,7 @@ def _kill_at_random(proc: subprocess.Popen[str], rng: random.Random) -> tuple[se
         started_writing = True
         time.sleep(rng.uniform(0.0, 0.25))
     proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate(timeout=30)
+    out, err = proc.communicate()
     assert proc.returncode == -signal.SIGKILL, f"the writer ended by itself: {err}"
     acked = {int(line) for line in out.split() if line.isdigit()}
     return acked, started_writing

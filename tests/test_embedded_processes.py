@@ -40,7 +40,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     for p in procs:
         p.start()
     for p in procs:
-        p.join(timeout=300)
+        p.join()
         assert p.exitcode == 0
     counts = store.counts()
     assert counts.nodes["knowledge_question"] == 2 * WRITES

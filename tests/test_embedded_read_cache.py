@@ -123,7 +123,7 @@ def test_another_process_s_commit_empties_the_cache(tmp_path: Path) -> None:
     _warm(store, "kq:03")
     proc = mp.get_context("spawn").Process(target=_write_elsewhere, args=(str(path),))
     proc.start()
-    proc.join(timeout=120)
+    proc.join()
     assert proc.exitcode == 0
     sub = store.neighbourhood(["kq:03"], depth=2)
     assert sub.nodes["kq:01"].title == "Uit een ander proces"

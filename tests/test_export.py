@@ -389,7 +389,6 @@ def test_html_draws_offline_in_chromium(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=120,
         check=False,
     )
     assert 'data-stabilized="true"' in out.stdout

@@ -346,7 +346,7 @@ UI = REPO / "kgraph" / "ui"
 
 
 def _ui_sources() -> list[tuple[Path, ast.Module]]:
-    files = [REPO / "app.py", *sorted(UI.rglob("*.py"))]
+    files = sorted(UI.rglob("*.py"))  # the entry point app.py and every page
     return [(p, ast.parse(p.read_text(encoding="utf-8"))) for p in files]
 
 
@@ -397,7 +397,6 @@ def test_upload_names_are_never_paths() -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.timeout(120)
 def test_no_dialog_fires_in_chromium(payload_store: EmbeddedStore, tmp_path: Path) -> None:
     """The network page and the report, with every payload, open in headless Chromium
     (Playwright): the page draws, and no alert/confirm/prompt ever opens."""
@@ -420,10 +419,11 @@ def test_no_dialog_fires_in_chromium(payload_store: EmbeddedStore, tmp_path: Pat
                 path = tmp_path / name
                 path.write_text(html, encoding="utf-8")
                 page = browser.new_page()
+                page.set_default_timeout(300_000)  # a hang bound; slow is fine
                 page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
                 page.goto(path.as_uri())
                 if name == "network.html":
-                    page.wait_for_selector("body[data-stabilized=true]", timeout=60_000)
+                    page.wait_for_selector("body[data-stabilized=true]")
                     # hover every node so each tooltip is built from the payload text
                     for node_id in list(sub.nodes)[:12]:
                         page.evaluate(

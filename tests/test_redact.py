@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import neo4j_uri_or_skip, open_test_store
+from helpers.ui import APP, TIMEOUT
 from streamlit.testing.v1 import AppTest
 
 from kgraph.cli import cli
@@ -135,7 +136,7 @@ def dashboard_location(
 
 def test_the_dashboard_never_shows_the_password(dashboard_location: tuple[str, str]) -> None:
     location, shown = dashboard_location
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     captions = [c.value for c in at.sidebar.caption]

@@ -1,4 +1,5 @@
-"""The City Deal seed files in data/: they load, match a fresh import, and are curated."""
+"""The City Deal seed files in kgraph/data/: they load, match a fresh import, and are
+curated."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SEED_REPORT
 
 from kgraph.errors import InputError
 from kgraph.importers import apply_batch, seed
 from kgraph.importers.base import ImportBatch
 from kgraph.model import Edge, Node, validate_edge, validate_node
+from kgraph.paths import DATA
 from kgraph.store.embedded import EmbeddedStore
 
-REPORT = Path(__file__).parents[1] / "data" / "sources" / "000_4a3caf141793d018.txt"
-ROOT = Path(__file__).parents[1]
-SEED_FOLDER = ROOT / "data" / "citydeal"
-CURATED = ROOT / "data" / "curated.yaml"
+REPORT = SEED_REPORT
+SEED_FOLDER = DATA / "citydeal"
+CURATED = DATA / "curated.yaml"
 ETHICS_CQ = "cq:hoe-kunnen-we-het-ethisch-gesprek-integraal-onderdeel-maken-b8306b0f"
 
 
@@ -60,8 +62,6 @@ def test_seed_files_are_sorted(data: ImportBatch) -> None:
 
 
 def test_seed_matches_fresh_import_plus_curated(data: ImportBatch) -> None:
-    if not REPORT.exists():
-        pytest.skip(f"the City Deal report is not at {REPORT}")
     fresh = seed.build(REPORT, CURATED)
     assert as_dicts(data) == as_dicts(fresh)
 
@@ -228,8 +228,6 @@ def test_curated_without_reason_or_source(tmp_path: Path) -> None:
 
 
 def test_curated_link_to_unknown_node(tmp_path: Path) -> None:
-    if not REPORT.exists():
-        pytest.skip(f"the City Deal report is not at {REPORT}")
     bad = tmp_path / "curated.yaml"
     bad.write_text(
         "edges:\n  - src: cop:ethiek\n    kind: CONTINUES_AS\n    dst: theme:nope\n"
@@ -243,8 +241,6 @@ def test_curated_link_to_unknown_node(tmp_path: Path) -> None:
 
 
 def test_main_regenerates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if not REPORT.exists():
-        pytest.skip(f"the City Deal report is not at {REPORT}")
     assert seed.main(["--report", str(REPORT), "--out", str(tmp_path)]) == 0
     assert "wrote" in capsys.readouterr().out
     for name in (seed.NODES_FILE, seed.EDGES_FILE):

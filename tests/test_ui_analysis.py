@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from helpers.ui import button, open_page
+from helpers.ui import PAGES, button, open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
 
@@ -233,7 +233,7 @@ def test_changes_since_shows_a_handover_moved_on_overdracht(
     question = reader.nodes(["knowledge_question"])[0]
     reader.update_node(question.id, {"status": "parked"}, actor="Bob")
 
-    at.switch_page("kgraph/ui/pages/history.py").run()
+    at.switch_page(PAGES["history"]).run()
     assert not at.exception, [e.message for e in at.exception]
     moves = [d.value for d in at.dataframe if "Landingsplaats" in d.value.columns]
     assert len(moves) == 1

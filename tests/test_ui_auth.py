@@ -23,7 +23,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers.ui import button
+from helpers.ui import APP, PAGES, TIMEOUT, button
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
@@ -41,9 +41,6 @@ from kgraph.ui.pages import questions
 
 pytest_plugins = ["ui_fixtures"]  # the seeded City Deal store file, ``db`` and ``reader``
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-TIMEOUT = 60
 PASSWORD = "lang genoeg wachtwoord"
 VIEWER, EDITOR, ADMIN = "Vera Viewer", "Eva Editor", "Ada Admin"
 
@@ -189,7 +186,7 @@ def test_signing_out_forgets_the_person(users: UsersFile) -> None:
 def test_a_removed_user_is_signed_out_and_a_new_role_counts_at_once(users: UsersFile) -> None:
     at = signed_in(EDITOR)
     users.add(EDITOR, "viewer", PASSWORD, replace=True)
-    at.switch_page("kgraph/ui/pages/questions.py").run()
+    at.switch_page(PAGES["questions"]).run()
     assert any("(lezer)" in m.value for m in at.sidebar.markdown)
     assert any(STRINGS["read_only"]["nl"] in i.value for i in at.info)
     users.remove(EDITOR)
@@ -209,7 +206,7 @@ def test_a_viewer_sees_no_edit_action_on_any_page(users: UsersFile) -> None:
         assert offered == [], (page, offered)
         assert not at.get("file_uploader"), page
         assert not [w for w in at.text_area if w.key and not w.disabled], page
-    at.switch_page("kgraph/ui/pages/questions.py").run()
+    at.switch_page(PAGES["questions"]).run()
     assert at.dataframe, "a viewer still sees the questions"
     assert any(STRINGS["read_only"]["nl"] in i.value for i in at.info)
 
@@ -264,7 +261,7 @@ def test_an_editors_change_is_recorded_under_the_signed_in_name(
 ) -> None:
     q = reader.nodes(["knowledge_question"])[0]
     at = signed_in(EDITOR)
-    at.switch_page("kgraph/ui/pages/questions.py").run()
+    at.switch_page(PAGES["questions"]).run()
     assert "actor" not in [w.key for w in at.text_input]
     assert STRINGS["delete"]["nl"] not in [b.label for b in at.button]  # deleting: admins
     at.session_state["actor"] = "Getypte Naam"  # a typed name must not count
@@ -282,7 +279,7 @@ def test_an_editors_change_is_recorded_under_the_signed_in_name(
 def test_an_admin_may_delete(users: UsersFile, reader: EmbeddedStore) -> None:
     q = reader.nodes(["knowledge_question"])[0]
     at = signed_in(ADMIN)
-    at.switch_page("kgraph/ui/pages/questions.py").run()
+    at.switch_page(PAGES["questions"]).run()
     at.selectbox(key=questions.EDITING).set_value(q.id).run()
     button(at, STRINGS["delete"]["nl"]).click().run()
     button(at, STRINGS["delete_yes"]["nl"]).click().run()
@@ -311,7 +308,7 @@ def test_the_app_refuses_a_network_address_without_signin(db: Path, address: str
         assert any("geen aanmelding ingesteld" in e.value for e in at.error)
         assert not at.dataframe and not at.metric
         assert "actor" not in [w.key for w in at.text_input]
-        at.switch_page("kgraph/ui/pages/questions.py").run()
+        at.switch_page(PAGES["questions"]).run()
         assert [t.value for t in at.title] == ["kgraph start hier niet"]
 
 

@@ -1,8 +1,11 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright against
-``streamlit run app.py`` on a free localhost port, on a temporary store seeded with the
-City Deal graph. Screenshots of every page go to ``test-artifacts/``.
+``streamlit run kgraph/ui/entry/app.py``, started from an empty folder on a free localhost
+port, on a temporary store seeded with the City Deal graph. Screenshots of every page go to ``test-artifacts/``.
 
-Never downloads a browser: Chromium is the system one (``.ci/run`` installs it).
+Never downloads a browser: Chromium is the system one (``.ci/run`` installs it); without it
+these tests are skipped (failed in CI). No fixture has a wall-clock limit, and every wait
+allows ``WAIT_MS`` (five minutes, against 30 s by default): a page on a busy machine is
+slow, not broken; the bound only keeps a broken page from hanging the suite.
 """
 
 from __future__ import annotations
@@ -19,19 +22,19 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import chromium_or_skip
 from playwright.sync_api import Browser, Dialog, Frame, Page, Route
 
 from kgraph.importers import apply_batch
 from kgraph.importers import seed as seed_importer
 from kgraph.model import Edge, Node
-from kgraph.paths import seed_folder
+from kgraph.paths import APP, seed_folder
 from kgraph.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -58,7 +61,7 @@ PAGES = {
     "hiaten": "hiaten",
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-WAIT_MS = 30_000
+WAIT_MS = 300_000  # a hang bound, far beyond any slowness
 
 
 def free_port() -> int:
@@ -82,34 +85,32 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(db: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port; yields its base URL."""
+    """The packaged app, with its own Streamlit settings (beside it), started from an
+    empty folder on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "KGRAPH_STORE": str(db)}
     log = (db.parent / "streamlit.log").open("wb")
+    folder = db.parent / "cwd"  # nothing of the checkout around it
+    folder.mkdir()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.headless", "true",
+            sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", "127.0.0.1",
             "--server.port", str(port),
-            "--browser.gatherUsageStats", "false",
-            # other work in the tree must not reload modules under the running test
-            "--server.fileWatcherType", "none",
-            "--server.runOnSave", "false",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Until it answers or exits; no deadline: a busy machine only makes this slower.
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
-            if proc.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is not None:
                 raise RuntimeError(
                     "streamlit did not start:\n" + (db.parent / "streamlit.log").read_text()
                 )
@@ -117,21 +118,17 @@ def server(db: Path) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        proc.wait()
         log.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
 
@@ -177,6 +174,7 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
             r.abort()
 
     context.route("**/*", route)
+    context.set_default_timeout(WAIT_MS)  # for every wait and action
     pg = context.new_page()
     pg.on("request", lambda req: outside.check(req.url))
     pg.on("requestfailed", lambda req: outside.check(req.url))
@@ -288,9 +286,10 @@ def test_search_and_select_shows_the_details(page: Page, db: Path) -> None:
     # choose another node in view by keyboard: its details replace the first
     choose(page, "Knoop in beeld", neighbour.title[:40])
     page.get_by_role("heading", name=neighbour.title, level=3).wait_for(timeout=WAIT_MS)
-    page.get_by_text(neighbour.id).first.wait_for(timeout=WAIT_MS)  # drawn after the heading
+    # the details stream in after their heading: wait for them, do not race them
+    page.get_by_text(neighbour.id).first.wait_for(state="visible")
     page.get_by_role("tab", name="Buren").click()
-    assert page.get_by_text(hit.title).first.is_visible()
+    page.get_by_text(hit.title).first.wait_for(state="visible")
 
 
 def test_a_handover_decision_without_a_date_is_refused_in_the_browser(page: Page, db: Path) -> None:
@@ -431,6 +430,7 @@ def test_a_laptop_screen_and_the_keyboard_are_enough(browser: Browser, server: s
             else r.abort()
         ),
     )
+    context.set_default_timeout(WAIT_MS)
     pg = context.new_page()
     try:
         for name in PAGES:

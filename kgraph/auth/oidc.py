@@ -32,16 +32,16 @@ from typing import Any
 
 from kgraph.auth.users import ROLES, User, UsersFile
 from kgraph.errors import InputError, PermissionDenied
-from kgraph.paths import PROJECT_ROOT
 
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 
 
 def secrets_files(project_dir: Path | None = None) -> list[Path]:
-    """The secrets files Streamlit reads, in order (later ones win)."""
+    """The secrets files Streamlit reads, in order (later ones win): the home folder's, then
+    the one in ``project_dir`` (default: the current folder, where ``kgraph serve`` runs)."""
     return [
         Path.home() / ".streamlit" / "secrets.toml",
-        (project_dir or PROJECT_ROOT) / ".streamlit" / "secrets.toml",
+        (project_dir or Path.cwd()) / ".streamlit" / "secrets.toml",
     ]
 
 

@@ -28,7 +28,7 @@ def report_added(batch_summary: dict[str, dict[str, int]], nodes: int, edges: in
     "--from",
     "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of reviewed data files (default: the project's data/citydeal).",
+    help="Folder of reviewed data files (default: the City Deal seed shipped with kgraph).",
 )
 @click.option(
     "--force", is_flag=True, help="Load even if the store is not empty (adds what is missing)."

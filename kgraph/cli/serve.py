@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kgraph.auth.hostcheck import ANY, ENV_ALLOWED, allowed_hosts
@@ -14,7 +16,7 @@ from kgraph.auth.serve import (
 from kgraph.auth.signin import signin_status
 from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.errors import KGraphError
-from kgraph.paths import PROJECT_ROOT
+from kgraph.paths import APP
 
 
 @cli.command()
@@ -53,7 +55,7 @@ def serve(ctx: Context, address: str, port: int, allow_hosts: tuple[str, ...], c
     # imported here: the server process runs that module, which must not be half-imported
     from kgraph.cli.serve_process import check_can_listen, exec_server, server_command
 
-    app = PROJECT_ROOT / "app.py"
+    app = APP
     command = server_command(address, port, app)
     if check:
         click.echo(" ".join(command))
@@ -63,4 +65,5 @@ def serve(ctx: Context, address: str, port: int, allow_hosts: tuple[str, ...], c
     check_can_listen(address, port)
     env = streamlit_env(ctx.location, status.users_file)
     env[ENV_ALLOWED] = ",".join(allow_hosts)
-    exec_server(command, env, PROJECT_ROOT)
+    # in the caller's folder: Streamlit reads its .streamlit/secrets.toml from there
+    exec_server(command, env, Path.cwd())

@@ -18,7 +18,7 @@ What is read:
   stakeholder list also the ``stakeholders`` property;
 - landing places and organisations named in the "Potentiële landingsplaats(en)" sections,
   recognised through the reviewed alias lists ``landing_places.yaml`` and
-  ``organisations.yaml`` (by default in the project's ``data/`` folder);
+  ``organisations.yaml`` (by default those shipped in ``kgraph/data/``);
 - the 2024 knowledge themes, the showcases and the Rathenau values.
 
 Ids come from ``make_id`` (a CoP's from its name, a question's from its text; landing
@@ -49,6 +49,7 @@ from kgraph.model import (
     validate_edge,
     validate_node,
 )
+from kgraph.paths import DATA
 
 __all__ = [
     "DEFAULT_ALIASES",
@@ -60,8 +61,8 @@ __all__ = [
     "read_text",
 ]
 
-#: The folder holding ``landing_places.yaml`` and ``organisations.yaml``.
-DEFAULT_ALIASES = Path(__file__).resolve().parents[2] / "data"
+#: The folder holding ``landing_places.yaml`` and ``organisations.yaml`` (package data).
+DEFAULT_ALIASES = DATA
 LANDING_PLACES_FILE = "landing_places.yaml"
 ORGANISATIONS_FILE = "organisations.yaml"
 
@@ -935,7 +936,7 @@ def read(source: str | Path, *, aliases: str | Path | None = None) -> ImportBatc
     """Read the City Deal annual report at ``source`` into an ``ImportBatch``.
 
     ``aliases`` is the folder with ``landing_places.yaml`` and ``organisations.yaml``
-    (default: the project's ``data/`` folder). Raises ``InputError`` naming the file (and
+    (default: those shipped in ``kgraph/data/``). Raises ``InputError`` naming the file (and
     line) when the file is missing, not UTF-8 or holds no CoP sections; ``batch.notes``
     lists what was noticed but could not be placed.
     """

@@ -10,7 +10,8 @@ import streamlit as st
 from kgraph.ui import i18n
 from kgraph.ui.i18n import t
 
-EXPLORE_PAGE = "kgraph/ui/pages/explore.py"
+#: relative to the entry point, kgraph/ui/entry/app.py
+EXPLORE_PAGE = "../pages/explore.py"
 
 
 def show_in_explore(ids: Sequence[str]) -> None:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import math
 
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from kgraph.paths import APP as APP_PATH
+
+APP = str(APP_PATH)
+#: page files, relative to the entry point kgraph/ui/entry/app.py (as ``switch_page`` wants)
 PAGES = {
-    "overview": "kgraph/ui/pages/overview.py",
-    "explore": "kgraph/ui/pages/explore.py",
-    "questions": "kgraph/ui/pages/questions.py",
-    "similar": "kgraph/ui/pages/similar.py",
-    "handover": "kgraph/ui/pages/handover.py",
-    "gaps": "kgraph/ui/pages/gaps.py",
-    "export": "kgraph/ui/pages/export.py",
-    "import": "kgraph/ui/pages/import_.py",
-    "history": "kgraph/ui/pages/history.py",
+    "overview": "../pages/overview.py",
+    "explore": "../pages/explore.py",
+    "questions": "../pages/questions.py",
+    "similar": "../pages/similar.py",
+    "handover": "../pages/handover.py",
+    "gaps": "../pages/gaps.py",
+    "export": "../pages/export.py",
+    "import": "../pages/import_.py",
+    "history": "../pages/history.py",
 }
-TIMEOUT = 60
+#: No wall-clock limit on a script run (AppTest's default is 3 s): on a busy machine a run
+#: is slow, not wrong; a run that hangs is caught by the suite's hang guard.
+TIMEOUT = math.inf
 
 
 def open_page(page: str, *, name: str = "", lang: str = "nl") -> AppTest:

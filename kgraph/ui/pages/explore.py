@@ -19,7 +19,7 @@ from kgraph.ui.i18n import t
 NETWORK_HEIGHT = 650
 SEARCH_LIMIT = 50
 NEIGHBOUR_LIMIT = 200
-EXPORT_PAGE = "kgraph/ui/pages/export.py"
+EXPORT_PAGE = "../pages/export.py"  # relative to the entry point, kgraph/ui/entry/app.py
 
 # session keys
 FOCUS = "keep_explore_focus"

@@ -1,5 +1,7 @@
-"""The kgraph dashboard: ``streamlit run app.py``. This file only routes; pages live in
-``kgraph/ui/pages/``."""
+"""The kgraph dashboard: ``kgraph serve`` (or ``streamlit run kgraph/ui/entry/app.py``).
+This file only routes; the pages are ``kgraph/ui/pages/``, named relative to this file (as
+Streamlit resolves them), so the installed package serves from any folder. Why it sits in a
+folder of its own: ``kgraph/ui/entry/__init__.py``."""
 
 from __future__ import annotations
 
@@ -12,15 +14,15 @@ from kgraph.ui import i18n, signin, state
 st.set_page_config(page_title="kgraph", layout="wide")
 
 PAGES = (
-    ("kgraph/ui/pages/overview.py", "page_overview", "overzicht"),
-    ("kgraph/ui/pages/explore.py", "page_explore", "verkennen"),
-    ("kgraph/ui/pages/questions.py", "page_questions", "vragen"),
-    ("kgraph/ui/pages/similar.py", "page_similar", "vergelijkbare-vragen"),
-    ("kgraph/ui/pages/handover.py", "page_handover", "overdracht"),
-    ("kgraph/ui/pages/gaps.py", "page_gaps", "hiaten"),
-    ("kgraph/ui/pages/export.py", "page_export", "export"),
-    ("kgraph/ui/pages/import_.py", "page_import", "importeren"),
-    ("kgraph/ui/pages/history.py", "page_history", "geschiedenis"),
+    ("../pages/overview.py", "page_overview", "overzicht"),
+    ("../pages/explore.py", "page_explore", "verkennen"),
+    ("../pages/questions.py", "page_questions", "vragen"),
+    ("../pages/similar.py", "page_similar", "vergelijkbare-vragen"),
+    ("../pages/handover.py", "page_handover", "overdracht"),
+    ("../pages/gaps.py", "page_gaps", "hiaten"),
+    ("../pages/export.py", "page_export", "export"),
+    ("../pages/import_.py", "page_import", "importeren"),
+    ("../pages/history.py", "page_history", "geschiedenis"),
 )
 
 state.keep_widget_state()
