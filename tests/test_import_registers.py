@@ -332,7 +332,8 @@ def test_reimport_reports_and_records_changes(store: GraphStore) -> None:
     result = run(store, "import", "table", str(V2), "--mapping", str(SPEC))
     assert result.exit_code == 0, result.output
     assert (
-        f"{len(reg.ADDED_V2)} added" in result.output and "no longer in the source" in result.output
+        f"{len(reg.ADDED_V2)} toegevoegd" in result.output
+        and "niet meer in de bron" in result.output
     )
     after = {n.id: n for n in store.nodes(["knowledge_question"])}
     assert set(before) <= set(after)  # nothing deleted without --prune
@@ -577,3 +578,34 @@ def test_graph_workbook_with_a_far_cell_reads_in_bounded_memory(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert "kq:a" in done.stdout or "refused" in done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv", "xlsx"])
+def test_question_handover_and_involvement_survive_every_export(
+    store: GraphStore, tmp_path: Path, fmt: str
+) -> None:
+    """The new edges (question LANDS_IN landing place, question INVOLVES organisation)
+    are written by every export and read back by ``import graph`` into a fresh store."""
+    from kgraph.store.embedded import EmbeddedStore
+
+    assert run(store, "import", "table", str(V1), "--mapping", str(SPEC)).exit_code == 0
+    wanted = {
+        (e.src, e.kind, e.dst, e.props.get("status"), e.props.get("role"))
+        for e in store.edges(["LANDS_IN", "INVOLVES"])
+        if e.src.startswith(R)
+    }
+    assert {k for _, k, _, _, _ in wanted} == {"LANDS_IN", "INVOLVES"}
+    ext = {"csv": ".zip"}.get(fmt, "." + fmt)
+    out = tmp_path / f"out{ext}"
+    result = run(store, "export", fmt, str(out))
+    assert result.exit_code == 0, result.output
+    back = tmp_path / "back.db"
+    done = CliRunner().invoke(cli, ["--store", str(back), "import", "graph", str(out)])
+    assert done.exit_code == 0, done.output
+    with EmbeddedStore(back) as copy:
+        got = {
+            (e.src, e.kind, e.dst, e.props.get("status"), e.props.get("role"))
+            for e in copy.edges(["LANDS_IN", "INVOLVES"])
+            if e.src.startswith(R)
+        }
+    assert got == wanted

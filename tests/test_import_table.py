@@ -268,9 +268,10 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     )
     assert "added 6 nodes and 5 edges" in result.output
     result = runner.invoke(
-        cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS)]
+        cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS), "--lang", "en"]
     )
     assert "added 0 nodes and 0 edges" in result.output
+    assert "0 added, 0 changed, 3 unchanged" in result.output  # the same register again
 
 
 # --- relations -----------------------------------------------------------------------

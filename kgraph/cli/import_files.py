@@ -292,20 +292,20 @@ def table_cmd(
         raise table.problems_error(
             file.name, result.problems, lang, " (--skip-invalid REJECTS.csv imports the valid rows)"
         )
+    from kgraph.importers.messages import render
+
     shown = ", ".join(f"{f}={c}" for f, c in result.by_name.items())
     if shown:
-        click.echo(
-            f"mapped by column name: {shown} (--no-by-name keeps them as properties)", err=True
-        )
+        click.echo(render("by_name_shown", lang, shown=shown), err=True)
     if rejects is not None and result.rejects:
         if not dry_run:
             table.write_rejects(
                 rejects, result.rejects, inputs=[file], overwrite=overwrite, lang=lang
             )
+        written = "" if dry_run else render("rejects_written", lang, path=rejects)
+        count = len(result.rejects)
         click.echo(
-            f"rejected {len(result.rejects)} of {result.rows_read} rows"
-            + ("" if dry_run else f"; written with their reasons to {rejects}"),
-            err=True,
+            render("rejected_rows", lang, count=count, rows=result.rows_read) + written, err=True
         )
     if save_mapping is not None:
         spec.sheet, spec.header_row, spec.register = (
@@ -316,16 +316,25 @@ def table_cmd(
         spec.columns = dict(result.columns)
         spec.by_name = False  # the columns are written out: the file says everything
         specs.save_spec(spec, save_mapping)
-        click.echo(f"mapping saved to {save_mapping}", err=True)
+        click.echo(render("mapping_saved", lang, path=save_mapping), err=True)
     comparison = reimport.compare(ctx.store, result.batch, register=result.register, kind=spec.kind)
     if comparison.unchanged or comparison.changed or comparison.gone:
-        _run_reimport(ctx, comparison, result.batch, prune=prune, dry_run=dry_run, as_json=as_json)
+        _run_reimport(
+            ctx, comparison, result.batch, prune=prune, dry_run=dry_run, as_json=as_json, lang=lang
+        )
         return
     run_import(ctx, result.batch, dry_run=dry_run, as_json=as_json)
 
 
 def _run_reimport(
-    ctx: Context, comparison: Any, batch: Any, *, prune: bool, dry_run: bool, as_json: bool
+    ctx: Context,
+    comparison: Any,
+    batch: Any,
+    *,
+    prune: bool,
+    dry_run: bool,
+    as_json: bool,
+    lang: str,
 ) -> None:
     """Report (and unless ``dry_run`` apply) a newer version of a register in the store."""
     from kgraph.importers import reimport
@@ -350,19 +359,25 @@ def _run_reimport(
             }
         )
         return
-    for line in reimport.describe(comparison):
+    from kgraph.importers.messages import render
+
+    for line in reimport.describe(comparison, lang=lang):
         click.echo(line)
     if dry_run:
-        click.echo("dry run: nothing written")
+        click.echo(render("dry_run", lang))
     elif result is not None:
         click.echo(
-            f"added {result.nodes_added} nodes and {result.edges_added} edges; "
-            f"updated {result.updated}; deleted {result.deleted}"
+            render(
+                "reimport_done",
+                lang,
+                nodes=result.nodes_added,
+                edges=result.edges_added,
+                updated=result.updated,
+                deleted=result.deleted,
+            )
         )
         if comparison.gone and not prune:
-            click.echo(
-                f"kept {len(comparison.gone)} question(s) no longer in the source (--prune deletes them)"
-            )
+            click.echo(render("reimport_kept", lang, count=len(comparison.gone)))
     for note in batch.notes:
         click.echo(f"note: {note}")
 

@@ -86,6 +86,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "aangemaakt als landingsplaats (zeg --value placed_at:NAAM=org:NAAM voor een organisatie): {names}",
         "en": "created as landing place (say --value placed_at:NAME=org:NAME for an organisation): {names}",
     },
+    "reimport_counts": {
+        "nl": "register {register}: {added} toegevoegd, {changed} gewijzigd, {unchanged} ongewijzigd, {gone} niet meer in de bron",
+        "en": "register {register}: {added} added, {changed} changed, {unchanged} unchanged, {gone} no longer in the source",
+    },
+    "reimport_done": {
+        "nl": "{nodes} knopen en {edges} relaties toegevoegd; {updated} bijgewerkt; {deleted} verwijderd",
+        "en": "added {nodes} nodes and {edges} edges; updated {updated}; deleted {deleted}",
+    },
+    "reimport_kept": {
+        "nl": "{count} vraag/vragen die niet meer in de bron staan, bewaard (--prune verwijdert ze)",
+        "en": "kept {count} question(s) no longer in the source (--prune deletes them)",
+    },
+    "by_name_shown": {
+        "nl": "op kolomnaam gekoppeld: {shown} (--no-by-name bewaart ze als eigenschappen)",
+        "en": "mapped by column name: {shown} (--no-by-name keeps them as properties)",
+    },
+    "rejected_rows": {
+        "nl": "{count} van {rows} rijen afgewezen",
+        "en": "rejected {count} of {rows} rows",
+    },
+    "rejects_written": {
+        "nl": "; met hun redenen geschreven naar {path}",
+        "en": "; written with their reasons to {path}",
+    },
+    "mapping_saved": {"nl": "koppeling bewaard in {path}", "en": "mapping saved to {path}"},
+    "dry_run": {"nl": "proefdraai: niets geschreven", "en": "dry run: nothing written"},
     "and_more": {"nl": "... en nog {count}", "en": "... and {count} more"},
     # whole-file errors
     "no_file": {"nl": "{file}: bestand bestaat niet", "en": "{file}: no such file"},

@@ -25,6 +25,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from kgraph.importers.base import ImportBatch
+from kgraph.importers.messages import DEFAULT_LANG, render
 from kgraph.model import Edge, Node, normalise_title
 from kgraph.store.base import GraphStore
 
@@ -221,13 +222,10 @@ def apply_comparison(
     return ReimportResult(nodes_added, edges_added, len(comparison.changed), len(deletes))
 
 
-def describe(comparison: Comparison, limit: int = 50) -> Iterable[str]:
-    """Lines for a person: the counts, then each added, changed and gone question."""
-    counts = comparison.summary()
-    yield (
-        f"register {comparison.register}: {counts['added']} added, {counts['changed']} changed, "
-        f"{counts['unchanged']} unchanged, {counts['gone']} no longer in the source"
-    )
+def describe(comparison: Comparison, limit: int = 50, lang: str = DEFAULT_LANG) -> Iterable[str]:
+    """Lines for a person: the counts, then each added (+), changed (~) and gone (-)
+    question, at most ``limit`` of them."""
+    yield render("reimport_counts", lang, register=comparison.register, **comparison.summary())
     shown = 0
     for node in comparison.added:
         if shown < limit:
@@ -243,4 +241,4 @@ def describe(comparison: Comparison, limit: int = 50) -> Iterable[str]:
             yield f"  - {node.id}  {node.title[:70]}"
         shown += 1
     if shown > limit:
-        yield f"  ... and {shown - limit} more"
+        yield "  " + render("and_more", lang, count=shown - limit)
