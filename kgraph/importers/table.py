@@ -452,7 +452,7 @@ def read_table(
     batch.nodes += created
     batch.edges = edges
     batch.notes.extend(table.notes)
-    batch.notes.extend(capped(notes, MAX_SHOWN, lang))
+    batch.notes.extend(capped(notes, MAX_ROWS_LISTED, lang))
     if placed_new:
         batch.notes.append(
             render("note_placed_created", lang, names=", ".join(placed_new[:MAX_ROWS_LISTED]))
