@@ -263,6 +263,7 @@ def table_cmd(
     unchanged and is no longer in the source, and records the changes in the history."""
     from kgraph.importers import mapping_file as specs
     from kgraph.importers import reimport, table
+    from kgraph.importers.messages import render
 
     spec = specs.load_spec(mapping_file) if mapping_file else specs.ImportSpec(by_name=True)
     spec.columns.update(_parse_maps(maps))
@@ -290,10 +291,8 @@ def table_cmd(
         )
     if result.problems and rejects is None:
         raise table.problems_error(
-            file.name, result.problems, lang, " (--skip-invalid REJECTS.csv imports the valid rows)"
+            file.name, result.problems, lang, render("hint_skip_invalid", lang)
         )
-    from kgraph.importers.messages import render
-
     shown = ", ".join(f"{f}={c}" for f, c in result.by_name.items())
     if shown:
         click.echo(render("by_name_shown", lang, shown=shown), err=True)

@@ -111,6 +111,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "; written with their reasons to {path}",
     },
     "mapping_saved": {"nl": "koppeling bewaard in {path}", "en": "mapping saved to {path}"},
+    "hint_skip_invalid": {
+        "nl": " (--skip-invalid AFGEWEZEN.csv importeert de goede rijen)",
+        "en": " (--skip-invalid REJECTS.csv imports the valid rows)",
+    },
     "dry_run": {"nl": "proefdraai: niets geschreven", "en": "dry run: nothing written"},
     "and_more": {"nl": "... en nog {count}", "en": "... and {count} more"},
     # whole-file errors
