@@ -609,3 +609,21 @@ def test_question_handover_and_involvement_survive_every_export(
             if e.src.startswith(R)
         }
     assert got == wanted
+
+
+def test_a_placement_nothing_matches_is_a_landing_place_unless_written_as_an_org_id() -> None:
+    data = b"Code;Vraag;Waar belegd\nA1;Hoe meet je water vandaag?;Meetnet Water\nA2;Hoe meet je wind?;Meetnet Wind\n"
+    batch = table.read(
+        io.BytesIO(data),
+        name="t.csv",
+        mapping={"id": "Code", "title": "Vraag", "placed_at": "Waar belegd"},
+        values={"placed_at": {"Meetnet Wind": "org:meetnet-wind"}},
+    )
+    kinds = {n.id: n.kind for n in batch.nodes}
+    assert kinds["lp:meetnet-water"] == "landing_place"
+    assert kinds["org:meetnet-wind"] == "organisation"
+    assert {(e.src, e.kind, e.dst) for e in batch.edges} == {
+        ("kq:t:a1", "LANDS_IN", "lp:meetnet-water"),
+        ("kq:t:a2", "INVOLVES", "org:meetnet-wind"),
+    }
+    assert any("Meetnet Water" in n and "landingsplaats" in n for n in batch.notes)

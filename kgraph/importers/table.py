@@ -48,6 +48,7 @@ from kgraph.importers.messages import DEFAULT_LANG, capped, quoted, render
 from kgraph.importers.tabular_source import SheetRows, Source, detect_header_row, read_rows
 from kgraph.model import (
     HANDOVER_STATUSES,
+    ID_PATTERN,
     ID_PREFIX,
     NODE_FIELDS,
     QUESTION_KINDS,
@@ -854,11 +855,9 @@ def _new_target(name: str, value: str, node: Node, register: str) -> Node:
         kind = "landing_place"
         prefix, sep, rest = value.partition(":")
         for candidate in PLACED_KINDS:
-            if sep and ID_PREFIX[candidate] == prefix:
+            if sep and ID_PREFIX[candidate] == prefix and ID_PATTERN.match(value):
                 kind, title = candidate, rest.replace("-", " ").strip() or value
-                return Node(
-                    check_id(value), kind, title, source=node.source, props={"register": register}
-                )
+                return Node(value, kind, title, source=node.source, props={"register": register})
     return Node(make_id(kind, title), kind, title, source=node.source, props={"register": register})
 
 
