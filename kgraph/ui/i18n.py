@@ -361,37 +361,163 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_title": {"nl": "Downloaden", "en": "Download"},
     # import
     "import_intro": {
-        "nl": "Lees vragen of andere items uit een Excel- of CSV-bestand. Eerst controleren, "
-        "dan alles in één keer importeren (of niets).",
-        "en": "Read questions or other items from an Excel or CSV file. Check first, then "
-        "import everything at once (or nothing).",
+        "nl": "Lees vragen of andere items uit een Excel- of CSV-bestand, zoals een "
+        "kennisagenda. Eerst controleren, dan in één keer importeren: alles, of alleen de "
+        "goede rijen met de afgekeurde als download.",
+        "en": "Read questions or other items from an Excel or CSV file, such as a knowledge "
+        "agenda. Check first, then import at once: everything, or only the valid rows with "
+        "the rejected ones as a download.",
     },
     "import_file": {"nl": "Bestand (.xlsx of .csv)", "en": "File (.xlsx or .csv)"},
-    "import_type": {"nl": "Alleen .xlsx- en .csv-bestanden.", "en": "Only .xlsx and .csv files."},
-    "import_unreadable": {
-        "nl": "Dit bestand is niet te lezen als Excel-werkmap: {error}",
-        "en": "This file cannot be read as an Excel workbook: {error}",
-    },
     "import_empty": {"nl": "Het blad is leeg.", "en": "The sheet is empty."},
     "import_sheet": {"nl": "Werkblad", "en": "Sheet"},
+    "import_sheet_help": {
+        "nl": "Voorgesteld: het blad met de meeste rijen die op een vraag lijken.",
+        "en": "Suggested: the sheet with the most rows that look like a question.",
+    },
     "import_preview": {
         "nl": "De eerste rijen, genummerd zoals in het rekenblad:",
         "en": "The first rows, numbered as in the spreadsheet:",
     },
     "import_header_row": {"nl": "Rij met kolomnamen", "en": "Header row"},
+    "import_header_help": {
+        "nl": "Gevonden: rij {row} (titel- en toelichtingsrijen erboven worden overgeslagen).",
+        "en": "Found: row {row} (title and explanation rows above it are skipped).",
+    },
     "import_kind": {"nl": "Soort items", "en": "Kind of items"},
+    "import_register": {"nl": "Register", "en": "Register"},
+    "import_register_help": {
+        "nl": "Naam van de agenda in de ids (kq:<register>:2-2-1), zodat twee agenda's nooit "
+        "botsen. Dezelfde naam bij een nieuwere versie vergelijkt met wat er al is.",
+        "en": "Name of the agenda in the ids (kq:<register>:2-2-1), so two agendas never "
+        "collide. The same name for a newer version compares with what is there.",
+    },
+    "import_duplicates": {"nl": "Dubbele codes", "en": "Duplicate codes"},
+    "import_duplicates_refuse": {"nl": "weigeren", "en": "refuse"},
+    "import_duplicates_keep": {"nl": "beide houden", "en": "keep both"},
+    "import_duplicates_help": {
+        "nl": "Beide houden: de tweede rij krijgt een id met achtervoegsel en beide worden "
+        "gemarkeerd (duplicate_code) om later op te lossen.",
+        "en": "Keep both: the second row gets a suffixed id and both are marked "
+        "(duplicate_code) to be resolved later.",
+    },
     "import_mapping": {"nl": "Kolommen koppelen", "en": "Map columns"},
     "import_mapping_help": {
         "nl": "Voorgesteld op basis van de kolomnamen. Niet gekoppelde kolommen worden "
-        "extra eigenschappen.",
-        "en": "Suggested from the column names. Columns not mapped become extra properties.",
+        "extra eigenschappen, ook als ze zo heten als een veld (zoals status).",
+        "en": "Suggested from the column names. Columns not mapped become extra properties, "
+        "even when named like a field (such as status).",
     },
     "import_not_mapped": {"nl": "(niet gekoppeld)", "en": "(not mapped)"},
-    "import_rest": {
-        "nl": "Als extra eigenschap: {columns}",
-        "en": "As extra properties: {columns}",
+    "import_col_letter": {"nl": "Kolom", "en": "Column"},
+    "import_col_header": {"nl": "Kolomnaam", "en": "Header"},
+    "import_col_samples": {"nl": "Voorbeelden", "en": "Sample values"},
+    "import_col_field": {"nl": "Wordt", "en": "Becomes"},
+    "import_as_property": {"nl": "extra eigenschap", "en": "extra property"},
+    "import_values": {"nl": "Waarden vertalen", "en": "Map values"},
+    "import_values_help": {
+        "nl": "Per gekoppelde kolom de waarden die erin staan; kies wat elke waarde wordt "
+        "(bijvoorbeeld status 1 → open). Leeg laten: de waarde zoals ze er staat.",
+        "en": "Per mapped column the values it holds; choose what each becomes (for example "
+        "status 1 → open). Left empty: the value as written.",
     },
-    "import_field_id": {"nl": "Id", "en": "Id"},
+    "import_values_none": {"nl": "Deze kolom is leeg.", "en": "This column is empty."},
+    "import_value_from": {"nl": "{value} ({n}×)", "en": "{value} ({n}×)"},
+    "import_as_written": {"nl": "(zoals geschreven)", "en": "(as written)"},
+    "import_spec_file": {
+        "nl": "Opgeslagen koppeling gebruiken (.yaml)",
+        "en": "Use a saved mapping (.yaml)",
+    },
+    "import_spec_help": {
+        "nl": "Hetzelfde bestand als kgraph import table --mapping BESTAND.yaml.",
+        "en": "The same file as kgraph import table --mapping FILE.yaml.",
+    },
+    "import_spec_loaded": {
+        "nl": "Koppeling uit {name} ingevuld.",
+        "en": "Mapping from {name} filled in.",
+    },
+    "import_spec_download": {"nl": "Koppeling opslaan", "en": "Save the mapping"},
+    "import_spec_download_help": {
+        "nl": "Download deze keuzes als .yaml: volgende keer hier uploaden, of gebruiken met "
+        "kgraph import table --mapping.",
+        "en": "Download these choices as .yaml: upload it here next time, or use it with "
+        "kgraph import table --mapping.",
+    },
+    "import_skip": {
+        "nl": "Alleen de goede rijen importeren, de afgekeurde downloaden",
+        "en": "Import the valid rows, download the rejected ones",
+    },
+    "import_skip_help": {
+        "nl": "Zonder dit vinkje wordt er niets geïmporteerd zolang één rij een probleem heeft.",
+        "en": "Without this, nothing is imported while any row has a problem.",
+    },
+    "import_skip_hint": {
+        "nl": "Verbeter het bestand, of vink aan dat alleen de goede rijen geïmporteerd worden.",
+        "en": "Fix the file, or tick that only the valid rows are imported.",
+    },
+    "import_check": {"nl": "Controleren", "en": "Check"},
+    "import_checking": {"nl": "Bezig met controleren…", "en": "Checking…"},
+    "import_recheck": {
+        "nl": "De keuzes zijn gewijzigd; controleer opnieuw.",
+        "en": "The choices changed; check again.",
+    },
+    "import_problems": {
+        "nl": "{n} problemen in {rows} gelezen rijen; er is niets geïmporteerd.",
+        "en": "{n} problems in {rows} rows read; nothing was imported.",
+    },
+    "import_msg_unknown_status": {
+        "nl": "onbekende status; verwacht een van {expected} (kies bij Waarden vertalen wat "
+        "{raw} wordt)",
+        "en": "unknown status; expected one of {expected} (choose under Map values what {raw} "
+        "becomes)",
+    },
+    "import_msg_duplicate": {
+        "nl": "dubbele code in rijen {rows} (kies bij Dubbele codes: beide houden)",
+        "en": "duplicate code in rows {rows} (choose keep both under Duplicate codes)",
+    },
+    "import_p_row": {"nl": "Rij", "en": "Row"},
+    "import_p_column": {"nl": "Kolom", "en": "Column"},
+    "import_p_value": {"nl": "Staat er", "en": "Cell"},
+    "import_p_message": {"nl": "Probleem", "en": "Problem"},
+    "import_rejected": {
+        "nl": "{n} van de {rows} rijen afgekeurd; die worden niet geïmporteerd.",
+        "en": "{n} of {rows} rows rejected; they are not imported.",
+    },
+    "import_rejects_download": {
+        "nl": "Afgekeurde rijen downloaden (.csv)",
+        "en": "Download the rejected rows (.csv)",
+    },
+    "import_ok": {
+        "nl": "{rows} rijen in orde: {nodes} items en {edges} verbindingen klaar om te importeren.",
+        "en": "{rows} rows fine: {nodes} items and {edges} links ready to import.",
+    },
+    "import_diff": {
+        "nl": "Vergeleken met wat er al van dit register is",
+        "en": "Compared with what is there of this register",
+    },
+    "import_diff_added": {"nl": "Nieuw", "en": "Added"},
+    "import_diff_changed": {"nl": "Gewijzigd", "en": "Changed"},
+    "import_diff_unchanged": {"nl": "Ongewijzigd", "en": "Unchanged"},
+    "import_diff_gone": {"nl": "Niet meer in de bron", "en": "No longer in the source"},
+    "import_diff_what": {"nl": "Wat verandert", "en": "What changes"},
+    "import_diff_none": {"nl": "Geen.", "en": "None."},
+    "import_prune": {
+        "nl": "Ook de {n} items verwijderen die niet meer in de bron staan",
+        "en": "Also delete the {n} items no longer in the source",
+    },
+    "import_prune_help": {
+        "nl": "Zonder dit vinkje blijft alles wat er al was staan.",
+        "en": "Without this, everything already there stays.",
+    },
+    "import_go": {"nl": "Importeren", "en": "Import"},
+    "import_writing": {"nl": "Bezig met importeren…", "en": "Importing…"},
+    "import_done": {
+        "nl": "{added} items toegevoegd, {changed} gewijzigd, {removed} verwijderd en {edges} "
+        "verbindingen gelegd door {who}.",
+        "en": "{added} items added, {changed} changed, {removed} deleted and {edges} links "
+        "added by {who}.",
+    },
+    "import_field_id": {"nl": "Id (code)", "en": "Id (code)"},
     "import_field_title": {"nl": "Titel (verplicht)", "en": "Title (required)"},
     "import_field_text": {"nl": "Tekst", "en": "Text"},
     "import_field_status": {"nl": "Status", "en": "Status"},
@@ -403,27 +529,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "import_field_landing_place": {"nl": "Landingsplaats", "en": "Landing place"},
     "import_field_organisation": {"nl": "Organisatie", "en": "Organisation"},
     "import_field_relates_to": {"nl": "Hangt samen met", "en": "Relates to"},
-    "import_check": {"nl": "Controleren", "en": "Check"},
-    "import_checking": {"nl": "Bezig met controleren…", "en": "Checking…"},
-    "import_recheck": {
-        "nl": "De keuzes zijn gewijzigd; controleer opnieuw.",
-        "en": "The choices changed; check again.",
+    "import_field_placed_at": {
+        "nl": "Waar belegd (landingsplaats of organisatie)",
+        "en": "Placed at (landing place or organisation)",
     },
-    "import_problems": {
-        "nl": "{n} problemen in {rows} gelezen rijen; er is niets geïmporteerd.",
-        "en": "{n} problems in {rows} rows read; nothing was imported.",
-    },
-    "import_problem": {"nl": "Probleem", "en": "Problem"},
-    "import_ok": {
-        "nl": "{rows} rijen in orde: {nodes} items en {edges} verbindingen klaar om te importeren.",
-        "en": "{rows} rows fine: {nodes} items and {edges} links ready to import.",
-    },
-    "import_go": {"nl": "Importeren", "en": "Import"},
-    "import_writing": {"nl": "Bezig met importeren…", "en": "Importing…"},
-    "import_done": {
-        "nl": "{nodes} items en {edges} verbindingen toegevoegd door {who}.",
-        "en": "{nodes} items and {edges} links added by {who}.",
-    },
+    "import_field_handover_status": {"nl": "Status overdracht", "en": "Handover status"},
+    "col_id": {"nl": "Id", "en": "Id"},
+    "col_source": {"nl": "Bron", "en": "Source"},
     # history
     "since": {"nl": "Vanaf", "en": "From"},
     "until": {"nl": "Tot en met", "en": "Up to and including"},
