@@ -155,6 +155,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{where}, rij {row}, kolom {column}: de cel is langer dan {limit:,} tekens ({count:,})",
         "en": "{where}, row {row}, column {column}: the cell is longer than {limit:,} characters ({count:,})",
     },
+    "csv_nul": {
+        "nl": "{file}, regel {line}: NUL-bytes: dit zijn binaire gegevens of UTF-16 zonder byte order mark; bewaar het als CSV UTF-8",
+        "en": "{file}, line {line}: NUL bytes: this is binary data or UTF-16 without a byte order mark; save it as CSV UTF-8",
+    },
+    "csv_decode": {
+        "nl": "{file}, regel {line}: kan niet gelezen worden als {encoding}: {reason} (byte {byte}); geef --encoding",
+        "en": "{file}, line {line}: cannot be read as {encoding}: {reason} (byte {byte}); give --encoding",
+    },
+    "csv_encoding": {
+        "nl": "{file}: kan niet gelezen worden als {encoding}: {error}",
+        "en": "{file}: cannot be read as {encoding}: {error}",
+    },
+    "csv_delimiter": {
+        "nl": "{file}: het scheidingsteken moet één teken zijn, niet {delimiter}",
+        "en": "{file}: the delimiter must be one character, not {delimiter}",
+    },
+    "csv_cell_long": {
+        "nl": "{file}, regel {line}: een cel is langer dan {limit:,} tekens",
+        "en": "{file}, line {line}: a cell is longer than {limit:,} characters",
+    },
+    "csv_broken": {
+        "nl": "{file}, regel {line}: {error} (een aanhalingsteken dat niet gesloten is?)",
+        "en": "{file}, line {line}: {error} (a quote that is not closed?)",
+    },
     "header_outside": {
         "nl": "{where}: koprij {row} ligt buiten het blad (1-{rows})",
         "en": "{where}: header row {row} is outside the sheet (1-{rows})",

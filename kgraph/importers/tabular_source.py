@@ -426,11 +426,8 @@ def detect_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _refuse_nul(shown: str, line: int) -> None:
-    raise InputError(
-        f"{shown}, line {line}: NUL bytes: this is binary data or UTF-16 without a "
-        "byte order mark; save it as CSV UTF-8"
-    )
+def _refuse_nul(shown: str, line: int, lang: str) -> None:
+    raise InputError(render("csv_nul", lang, file=shown, line=line))
 
 
 def _csv_rows(
@@ -438,34 +435,40 @@ def _csv_rows(
 ) -> SheetRows:
     enc = encoding or detect_encoding(data)
     if not enc.lower().startswith(("utf-16", "utf-32", "utf16", "utf32")) and b"\x00" in data:
-        _refuse_nul(shown, _line(data, data.index(b"\x00")))
+        _refuse_nul(shown, _line(data, data.index(b"\x00")), lang)
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{shown}, line {_line(data, exc.start)}: cannot be read as {enc}: {exc.reason} "
-            f"(byte {data[exc.start : exc.start + 1]!r}); give --encoding"
+            render(
+                "csv_decode",
+                lang,
+                file=shown,
+                line=_line(data, exc.start),
+                encoding=enc,
+                reason=exc.reason,
+                byte=repr(data[exc.start : exc.start + 1]),
+            )
         ) from exc
     except LookupError as exc:
-        raise InputError(f"{shown}: cannot be read as {enc}: {exc}") from exc
+        raise InputError(render("csv_encoding", lang, file=shown, encoding=enc, error=exc)) from exc
     if "\x00" in text:
-        _refuse_nul(shown, _line(text, text.index("\x00")))
+        _refuse_nul(shown, _line(text, text.index("\x00")), lang)
     if delimiter in ("\\t", "tab"):
         delimiter = "\t"
     delim = delimiter or detect_delimiter(text)
     if len(delim) != 1:
-        raise InputError(f"{shown}: the delimiter must be one character, not {delim!r}")
+        raise InputError(render("csv_delimiter", lang, file=shown, delimiter=repr(delim)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     try:
         rows: list[list[Any]] = [list(r) for r in reader]
     except csv.Error as exc:
         line = reader.line_num
-        why = (
-            f"a cell is longer than {MAX_CELL:,} characters"
-            if "field larger" in str(exc)
-            else f"{exc} (a quote that is not closed?)"
-        )
-        raise InputError(f"{shown}, line {line}: {why}") from exc
+        if "field larger" in str(exc):
+            raise InputError(
+                render("csv_cell_long", lang, file=shown, line=line, limit=MAX_CELL)
+            ) from exc
+        raise InputError(render("csv_broken", lang, file=shown, line=line, error=exc)) from exc
     _check_bounds(rows, shown, lang)
     _check_text(rows, shown, lang)
     return SheetRows(shown, None, rows)
