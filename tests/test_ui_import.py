@@ -85,6 +85,10 @@ def map_key(field: str, sheet: str = FIXTURE.DATA_SHEET, row: int = FIXTURE.HEAD
     return import_form.map_key(import_form.context(sheet, row), field)
 
 
+def register_key(path: Path) -> str:
+    return import_form.register_key(import_form.Upload(path.name, b""))
+
+
 def set_status_codes(at: AppTest, codes: dict[str, str]) -> None:
     for code, status in codes.items():
         at.selectbox(key=import_form.value_key("status", code)).set_value(status)
@@ -150,7 +154,7 @@ def test_a_register_imports_with_value_mapping_and_keeps_the_file_name(
     location: str, reader: GraphStore
 ) -> None:
     at = upload(open_page("import", name="Eva"), V1)
-    at.text_input(key=import_form.REGISTER).input("kennisagenda")
+    at.text_input(key=register_key(V1)).input("kennisagenda")
     at.radio(key=import_form.DUPLICATES).set_value("keep").run()
     set_status_codes(at, STATUS_CODES)
     check(at)
@@ -212,7 +216,7 @@ def test_problems_name_file_sheet_row_column_and_the_cell_as_written(location: s
 
 def test_valid_rows_import_and_the_rejects_are_offered(location: str, reader: GraphStore) -> None:
     at = upload(open_page("import", name="Eva"), V1)
-    at.text_input(key=import_form.REGISTER).input("kennisagenda")
+    at.text_input(key=register_key(V1)).input("kennisagenda")
     at.radio(key=import_form.DUPLICATES).set_value("keep").run()
     set_status_codes(at, {"1": "open", "2": "in_progress"})  # 3 left unmapped: rejected
     at.checkbox(key=page.SKIP).check().run()
@@ -235,7 +239,7 @@ def test_valid_rows_import_and_the_rejects_are_offered(location: str, reader: Gr
 
 def test_an_unmapped_status_column_is_kept_as_a_property(location: str, reader: GraphStore) -> None:
     at = upload(open_page("import", name="Eva"), V1)
-    at.text_input(key=import_form.REGISTER).input("kennisagenda")
+    at.text_input(key=register_key(V1)).input("kennisagenda")
     at.radio(key=import_form.DUPLICATES).set_value("keep").run()
     at.selectbox(key=map_key("status")).set_value(import_form.NOT_MAPPED).run()
     check(at)
@@ -257,7 +261,7 @@ def test_a_saved_mapping_file_fills_every_choice(location: str) -> None:
     upload(at, SPEC, key=import_form.SPEC_UPLOAD, mime="application/x-yaml")
     spec = register_spec()
     assert at.selectbox(key=import_form.SHEET).value == spec.sheet
-    assert at.text_input(key=import_form.REGISTER).value == spec.register
+    assert at.text_input(key=register_key(V1)).value == spec.register
     assert at.radio(key=import_form.DUPLICATES).value == spec.duplicates
     for name in table_importer.FIELDS:
         assert at.selectbox(key=map_key(name)).value == spec.columns.get(name, ""), name
@@ -280,7 +284,8 @@ def test_a_newer_version_shows_the_diff_and_prunes_only_when_asked(
     before = {n.id for n in reader.nodes(["knowledge_question"])}
 
     upload(at, V2)
-    assert at.text_input(key=import_form.REGISTER).value == "kennisagenda"  # from the mapping file
+    # the mapping file names the register for the new file too
+    assert at.text_input(key=register_key(V2)).value == "kennisagenda"
     check(at)
     assert not at.error, [e.value for e in at.error]
     expected = reimport.compare(

@@ -37,12 +37,11 @@ VALUE_CHOICES: dict[str, tuple[str, ...]] = {
 }
 SPEC_UPLOAD = "import_spec_upload"
 SPEC_APPLIED = "import_spec_applied"
-LAST_UPLOAD = "import_last_upload"
 # "keep_" keys survive runs that do not draw them (see ``state.keep_widget_state``), so the
 # choices made for one version of a register are there for the next upload
 SHEET = "keep_import_sheet"
 KIND = "keep_import_kind"
-REGISTER = "keep_import_register"
+REGISTER = "keep_import_register"  # one per uploaded file name: see ``register_key``
 DUPLICATES = "keep_import_duplicates"
 
 
@@ -116,7 +115,7 @@ def _load_spec(upload: Upload) -> mapping_file.ImportSpec | None:
     marker = hashlib.sha256(data).hexdigest() + upload.digest
     if st.session_state.get(SPEC_APPLIED) != marker:
         st.session_state[SPEC_APPLIED] = marker
-        _apply_spec(spec)
+        _apply_spec(spec, upload)
         st.toast(t("import_spec_loaded", name=widgets.md(spec_file.name)))
     return spec
 
@@ -138,7 +137,13 @@ def value_key(name: str, value: str) -> str:
     return "keep_import_val_" + hashlib.sha1(f"{name}\x00{value}".encode()).hexdigest()[:12]
 
 
-def _apply_spec(spec: mapping_file.ImportSpec) -> None:
+def register_key(upload: Upload) -> str:
+    """Each file name has its own register field, starting from the file's stem: typing
+    one for a file never leaks into the next, and nothing has to overwrite the field."""
+    return f"{REGISTER}_{hashlib.sha1(upload.name.encode()).hexdigest()[:10]}"
+
+
+def _apply_spec(spec: mapping_file.ImportSpec, upload: Upload) -> None:
     """Put the file's choices into the widgets' state (they are drawn after this)."""
     ss = st.session_state
     if spec.sheet:
@@ -150,7 +155,7 @@ def _apply_spec(spec: mapping_file.ImportSpec) -> None:
             ss[map_key(ctx, name)] = spec.columns.get(name, NOT_MAPPED)
     ss[KIND] = spec.kind
     if spec.register:
-        ss[REGISTER] = spec.register
+        ss[register_key(upload)] = spec.register
     ss[DUPLICATES] = spec.duplicates
     for name, values in spec.values.items():
         for old, new in values.items():
@@ -262,10 +267,9 @@ def _values(
 def choose(upload: Upload) -> mapping_file.ImportSpec | None:
     """Draw every choice for ``upload``; the resulting spec, or ``None`` while the table
     cannot be read (the reason is shown)."""
-    if st.session_state.get(LAST_UPLOAD) != upload.name:
-        # a new file starts from its own register name (a mapping file may say otherwise)
-        st.session_state[LAST_UPLOAD] = upload.name
-        st.session_state[REGISTER] = table_importer.register_name(None, upload.name)
+    st.session_state.setdefault(
+        register_key(upload), table_importer.register_name(None, upload.name)
+    )
     _load_spec(upload)
     sheet = _sheet(upload)
     if sheet is False:
@@ -309,7 +313,9 @@ def choose(upload: Upload) -> mapping_file.ImportSpec | None:
         )
     )
     register = str(
-        c3.text_input(t("import_register"), key=REGISTER, help=t("import_register_help"))
+        c3.text_input(
+            t("import_register"), key=register_key(upload), help=t("import_register_help")
+        )
     ).strip()
     st.session_state.setdefault(DUPLICATES, "refuse")
     duplicates = str(
