@@ -512,10 +512,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "import_go": {"nl": "Importeren", "en": "Import"},
     "import_writing": {"nl": "Bezig met importeren…", "en": "Importing…"},
     "import_done": {
-        "nl": "{added} items toegevoegd, {changed} gewijzigd, {removed} verwijderd en {edges} "
-        "verbindingen gelegd door {who}.",
-        "en": "{added} items added, {changed} changed, {removed} deleted and {edges} links "
-        "added by {who}.",
+        "nl": "{added} items en {edges} verbindingen toegevoegd door {who}; {changed} items "
+        "gewijzigd, {removed} verwijderd.",
+        "en": "{added} items and {edges} links added by {who}; {changed} items changed, "
+        "{removed} deleted.",
     },
     "import_field_id": {"nl": "Id (code)", "en": "Id (code)"},
     "import_field_title": {"nl": "Titel (verplicht)", "en": "Title (required)"},
