@@ -35,7 +35,7 @@ with st.sidebar:
     )
     access = signin.sidebar()  # the name field, or who is signed in
     if access.may_enter:
-        st.caption(i18n.t("store_at", location=state.location()))
+        st.caption(i18n.t("store_at", location=state.shown_location()))
 
 signin.gate(access)  # the sign-in form or the refusal to serve; no page runs before
 

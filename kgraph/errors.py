@@ -44,3 +44,9 @@ class InputError(KGraphError):
 
 class PermissionDenied(KGraphError):
     """The signed-in person's role does not allow the action."""
+
+
+class OutputError(KGraphError):
+    """A file cannot be written: it would replace a store, an input or an existing file
+    without ``--overwrite``, its folder is missing, or the disk is full. The file that was
+    there is left intact."""

@@ -136,9 +136,113 @@ SYSTEM_FIELDS: frozenset[str] = frozenset({"created_at", "updated_at", "updated_
 
 # --- ids ----------------------------------------------------------------------------------
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
-_PROP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+# ``\Z``, not ``$``: ``$`` also matches before a final newline, which let "kq:a\n" in.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}\Z")
+_PROP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 _SLUG_MAX = 60
+#: hex digits of the hash in an id made from a title in another script: 48 bits keep
+#: a register of a million such titles free of collisions (p < 0.002)
+_SCRIPT_HASH = 12
+
+#: Greek and Cyrillic letters (after ``fold``: lower case, accents stripped) in Latin
+#: letters, so ids of such titles stay readable (``kq:kak-proverit-model-…``)
+_TRANSLIT: dict[str, str] = {
+    **dict(
+        zip(
+            "αβγδεζηθικλμνξοπρσςτυφχψω",
+            [
+                "a",
+                "v",
+                "g",
+                "d",
+                "e",
+                "z",
+                "i",
+                "th",
+                "i",
+                "k",
+                "l",
+                "m",
+                "n",
+                "x",
+                "o",
+                "p",
+                "r",
+                "s",
+                "s",
+                "t",
+                "y",
+                "f",
+                "ch",
+                "ps",
+                "o",
+            ],
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            "абвгдежзийклмнопрстуфхцчшщъыьэюя",
+            [
+                "a",
+                "b",
+                "v",
+                "g",
+                "d",
+                "e",
+                "zh",
+                "z",
+                "i",
+                "i",
+                "k",
+                "l",
+                "m",
+                "n",
+                "o",
+                "p",
+                "r",
+                "s",
+                "t",
+                "u",
+                "f",
+                "kh",
+                "ts",
+                "ch",
+                "sh",
+                "shch",
+                "",
+                "y",
+                "",
+                "e",
+                "yu",
+                "ya",
+            ],
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            "єіїґђјљњћџўѣѳѵ",
+            [
+                "ye",
+                "i",
+                "i",
+                "g",
+                "dj",
+                "j",
+                "lj",
+                "nj",
+                "c",
+                "dz",
+                "u",
+                "e",
+                "f",
+                "i",
+            ],
+            strict=True,
+        )
+    ),
+}
 
 
 def fold(text: str) -> str:
@@ -155,30 +259,86 @@ def normalise_title(text: str) -> str:
     return " ".join(re.findall(r"[0-9a-z]+", fold(text)))
 
 
+def _other_script(text: str) -> bool:
+    """Whether ``text`` holds a letter or digit outside the Latin script (Greek, Cyrillic,
+    CJK, Arabic, ...), which the Latin slug would drop. Latin-1 signs such as ``µ`` and
+    forms that fold to Latin (fullwidth letters, Roman numerals) count as Latin."""
+    for ch in text:
+        if ord(ch) < 0x250 or unicodedata.category(ch)[0] not in "LN":
+            continue
+        if "LATIN" in unicodedata.name(ch, "") or fold(ch).isascii():
+            continue
+        return True
+    return False
+
+
+def script_key(text: str) -> str:
+    """The normalised title a hash is taken of: folded, and every run of letters, digits,
+    marks and symbols (emoji) kept, separated by one space; punctuation and spacing
+    dropped. Titles that differ only in case, accents, punctuation or spacing agree."""
+    runs: list[str] = []
+    current: list[str] = []
+    for ch in fold(text):
+        if unicodedata.category(ch)[0] in "LNMS":
+            current.append(ch)
+        elif current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return " ".join(runs) or " ".join(text.split())
+
+
+def _cut(slug: str, digest: str) -> str:
+    return slug[:_SLUG_MAX].rstrip("-") + "-" + digest
+
+
 def slugify(text: str) -> str:
-    """A readable, id-safe slug; long texts are cut and get a short hash for uniqueness."""
+    """A readable, id-safe slug; long texts are cut and get a short hash for uniqueness.
+
+    Latin titles give the same slug as ever (``hoe-valideer-je-een-model``). Titles with
+    letters of other scripts are transliterated where a table exists (Greek, Cyrillic)
+    and always end in a hash of ``script_key``, so two different titles never share an
+    id; a title with nothing Latin to show (Chinese, Arabic, emoji only) is just the hash.
+    """
+    folded = fold(text)
+    if _other_script(text) or not normalise_title(text):
+        latin = "".join(_TRANSLIT.get(ch, ch) for ch in folded)
+        words = re.findall(r"[0-9a-z]+", latin)
+        digest = hashlib.sha1(script_key(text).encode("utf-8", "surrogatepass")).hexdigest()
+        return _cut("-".join(words), digest[:_SCRIPT_HASH]) if words else digest[:_SCRIPT_HASH]
     words = normalise_title(text).split()
-    slug = "-".join(words) or "x"
+    slug = "-".join(words)
     if len(slug) <= _SLUG_MAX:
         return slug
-    digest = hashlib.sha1(normalise_title(text).encode()).hexdigest()[:8]
-    return slug[:_SLUG_MAX].rstrip("-") + "-" + digest
+    return _cut(slug, hashlib.sha1(normalise_title(text).encode()).hexdigest()[:8])
 
 
 def make_id(kind: str, *parts: str) -> str:
     """Deterministic id for an imported item: the kind's prefix and a slug of ``parts``.
 
-    The same kind and parts always give the same id, so a re-import adds nothing.
+    The same kind and parts always give the same id, so a re-import adds nothing;
+    different titles get different ids in any script (see ``slugify``).
     """
     check_node_kind(kind)
     return f"{ID_PREFIX[kind]}:{slugify(' '.join(parts))}"
 
 
+def _unsafe_chars(value: str) -> str | None:
+    """How ``value`` breaks the rules in a way worth naming, or ``None``."""
+    if value != value.strip() or any(not ch.isprintable() for ch in value):
+        return "it holds spaces, a newline or control characters"
+    return None
+
+
 def check_id(node_id: object) -> str:
+    """``node_id`` if it is a valid id, else ``ValidationError`` saying why."""
     if not isinstance(node_id, str) or not ID_PATTERN.match(node_id):
+        why = _unsafe_chars(node_id) if isinstance(node_id, str) else None
         raise ValidationError(
-            f"invalid id {node_id!r}: use 1-128 letters, digits or . _ : - "
-            "(starting with a letter or digit)"
+            f"invalid id {node_id!r}: "
+            + (f"{why}; " if why else "")
+            + "use 1-128 letters, digits or . _ : - (starting with a letter or digit)"
         )
     return node_id
 
@@ -222,7 +382,12 @@ def _check_props(props: Mapping[str, Any], what: str) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in props.items():
         if not isinstance(key, str) or not _PROP_KEY.match(key):
-            raise ValidationError(f"{what}: invalid property name {key!r}")
+            why = _unsafe_chars(key) if isinstance(key, str) else None
+            raise ValidationError(
+                f"{what}: invalid property name {key!r}: "
+                + (f"{why}; " if why else "")
+                + "use 1-64 letters, digits or _ (starting with a letter or _)"
+            )
         if key in SYSTEM_FIELDS:
             raise ValidationError(f"{what}: {key!r} is set by the store")
         if not _is_plain(value):

@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,32 @@ def test_simultaneous_changes_are_all_kept(users: UsersFile) -> None:
     for t in threads:
         t.join()
     assert len(users.list()) == 24
+
+
+@pytest.mark.parametrize(("mode", "who"), [(0o620, "its group"), (0o602, "everyone")])
+def test_a_users_file_others_may_write_is_refused(
+    users: UsersFile, tmp_path: Path, mode: int, who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users.add("ada", "admin", PASSWORD)
+    users.path.chmod(mode)
+    expected = f"writable by {who} (mode {mode:04o})"
+    for read in (users.list, lambda: users.verify("ada", PASSWORD), users.has_password_users):
+        with pytest.raises(InputError, match=re.escape(expected)) as caught:
+            read()
+        assert str(users.path) in str(caught.value) and f"chmod 600 {users.path}" in str(
+            caught.value
+        )
+    with pytest.raises(InputError):  # nor is it changed
+        users.add("eve", "admin", PASSWORD)
+    monkeypatch.setattr(oidc, "secrets_files", lambda project_dir=None: [tmp_path / "none.toml"])
+    monkeypatch.delenv("KGRAPH_USERS", raising=False)  # beside the store: tmp_path/users.json
+    runner = CliRunner()
+    for args in (["users", "list"], ["serve", "--check"]):
+        result = runner.invoke(cli, ["--store", str(tmp_path / "s.db"), *args])
+        assert result.exit_code == 2, args
+        assert result.stderr.startswith("kgraph: error: ") and expected in result.stderr
+    users.path.chmod(0o600)
+    assert [u.name for u in users.list()] == ["ada"]
 
 
 def test_a_damaged_users_file_names_itself(users: UsersFile) -> None:

@@ -486,24 +486,35 @@ def test_cli_export_focus_kinds_status(seeded_db: str, tmp_path: Path) -> None:
     ids = {n["id"] for n in data["nodes"]}
     assert cq.id in ids and 1 < len(ids) < 80
     result = runner.invoke(
-        cli, ["--store", seeded_db, "export", "json", str(out), "--kinds", "cop,landing_place"]
+        cli,
+        [
+            "--store",
+            seeded_db,
+            "export",
+            "json",
+            str(out),
+            "--overwrite",
+            "--kinds",
+            "cop,landing_place",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {n["kind"] for n in data["nodes"]} == {"cop", "landing_place"}
     assert {link["kind"] for link in data["links"]} == {"LANDS_IN", "PART_OF"}
     result = runner.invoke(
-        cli, ["--store", seeded_db, "export", "json", str(out), "--status", "answered"]
+        cli,
+        ["--store", seeded_db, "export", "json", str(out), "--overwrite", "--status", "answered"],
     )
     data = json.loads(out.read_text(encoding="utf-8"))
     assert not [
         n for n in data["nodes"] if n["kind"].endswith("question") and n["status"] != "answered"
     ]
     bad = runner.invoke(
-        cli, ["--store", seeded_db, "export", "json", str(out), "--focus", "kq:nope"]
+        cli, ["--store", seeded_db, "export", "json", str(out), "--overwrite", "--focus", "kq:nope"]
     )
     assert bad.exit_code == 2 and "kq:nope" in bad.output
     bad = runner.invoke(
-        cli, ["--store", seeded_db, "export", "json", str(out), "--kinds", "cheese"]
+        cli, ["--store", seeded_db, "export", "json", str(out), "--overwrite", "--kinds", "cheese"]
     )
     assert bad.exit_code == 2 and "cheese" in bad.output

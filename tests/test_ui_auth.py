@@ -19,6 +19,7 @@ passing login is simulated.
 from __future__ import annotations
 
 import ast
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,10 @@ from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
+from kgraph.auth import throttle
 from kgraph.auth.oidc import OidcConfig
 from kgraph.auth.signin import signin_status
+from kgraph.auth.throttle import SigninThrottle
 from kgraph.auth.users import UsersFile
 from kgraph.errors import PermissionDenied
 from kgraph.store.embedded import EmbeddedStore
@@ -153,20 +156,27 @@ def test_a_wrong_password_is_refused_with_one_neutral_message(users: UsersFile) 
     assert any(f"Aangemeld als **{EDITOR}** (redacteur)" in m.value for m in at.sidebar.markdown)
 
 
-def test_repeated_failures_make_the_session_wait(users: UsersFile) -> None:
-    assert [signin.lockout_seconds(n) for n in range(signin.FREE_ATTEMPTS)] == [0.0] * 5
-    assert signin.lockout_seconds(signin.FREE_ATTEMPTS) == signin.LOCK_S
-    assert signin.lockout_seconds(signin.FREE_ATTEMPTS + 1) == 2 * signin.LOCK_S
-    assert signin.lockout_seconds(100) == signin.MAX_LOCK_S
-    at = start()
-    for _ in range(signin.FREE_ATTEMPTS):
-        sign_in(at, ADMIN, "fout fout fout")
-    sign_in(at, ADMIN)  # the right password, but the session has to wait first
-    assert any("Te veel mislukte pogingen" in e.value for e in at.error)
-    assert [t.value for t in at.title] == ["Aanmelden"]
-    at.session_state[signin.LOCKED_UNTIL] = 0.0  # the wait is over
-    sign_in(at, ADMIN)
+def test_failures_count_across_fresh_sessions_and_make_everyone_wait(users: UsersFile) -> None:
+    """A reload starts a new session; the count must not start again with it."""
+    wait = STRINGS["signin_wait"]["nl"].split(".")[0]
+    for attempt in range(1, throttle.FREE_PER_ADDRESS + 1):
+        at = sign_in(start(), ADMIN, "fout fout fout")  # every attempt in a new session
+        errors = [e.value for e in at.error]
+        assert errors[0] == STRINGS["signin_failed"]["nl"]
+        assert any(wait in e for e in errors) == (attempt == throttle.FREE_PER_ADDRESS)
+    table = SigninThrottle(users.path)
+    assert table.failures(throttle.address_key(signin.LOCAL_CLIENT)) == throttle.FREE_PER_ADDRESS
+    assert table.failures(throttle.name_key(ADMIN)) == throttle.FREE_PER_ADDRESS
+    for name in (ADMIN, EDITOR):  # the right password, in yet another session: wait first
+        at = sign_in(start(), name)
+        assert any(wait in e.value for e in at.error), name
+        assert [t.value for t in at.title] == ["Aanmelden"]
+    # the waiting time passes (the recorded failures are moved back in time)
+    with sqlite3.connect(throttle.throttle_path(users.path)) as con:
+        con.execute("UPDATE signin_failures SET last_failure = last_failure - ?", (3600,))
+    at = sign_in(start(), ADMIN)
     assert [t.value for t in at.title] == ["Overzicht"]
+    assert table.failures(throttle.name_key(ADMIN)) == 0  # a success clears the name
 
 
 def test_signing_out_forgets_the_person(users: UsersFile) -> None:
@@ -341,6 +351,14 @@ def test_an_unreadable_users_file_lets_nobody_in(
     assert [t.value for t in at.title] == ["kgraph start hier niet"]
     assert any("niemand wordt toegelaten" in e.value for e in at.error)
     assert not at.dataframe and "actor" not in [w.key for w in at.text_input]
+
+
+def test_a_users_file_others_may_write_lets_nobody_in(users: UsersFile) -> None:
+    users.path.chmod(0o666)
+    at = start()
+    assert [t.value for t in at.title] == ["kgraph start hier niet"]
+    assert any("writable by everyone" in e.value for e in at.error)
+    assert not at.text_input and not at.dataframe
 
 
 # --- OIDC, without an identity provider ----------------------------------------------------

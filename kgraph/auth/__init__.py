@@ -6,6 +6,8 @@ the rule for serving on a network.
 - ``signin``: ``signin_status()`` — is any sign-in configured, and how.
 - ``guard``: ``GuardedStore(store, user, role)`` and ``allows(role, action)``.
 - ``serve``: ``check_listen_address()`` — loopback only without sign-in.
+- ``hostcheck``: ``HostCheck`` — 403 for requests naming another host or origin.
+- ``throttle``: ``SigninThrottle`` — failed sign-ins counted per name and address.
 """
 
 from kgraph.auth.guard import ACTIONS, WRITE_METHODS, GuardedStore, allows, require

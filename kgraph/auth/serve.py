@@ -2,18 +2,18 @@
 
 The rule: with no sign-in configured the app listens on 127.0.0.1 only and says so; asked
 to listen on any other address without sign-in it refuses to start. ``kgraph serve``
-applies it before starting ``streamlit run app.py``.
+applies it before starting the dashboard's server (``kgraph.cli.serve_process``), which
+also refuses requests for host names other than the allowed ones
+(``kgraph.auth.hostcheck``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-import sys
 from pathlib import Path
 
 from kgraph.errors import KGraphError
-from kgraph.paths import PROJECT_ROOT
 
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 8501
@@ -57,25 +57,6 @@ def check_listen_address(address: str, signin_configured: bool) -> str:
         "could read and change the data. Add users with `kgraph users add NAME --role "
         "admin` or configure [auth] in .streamlit/secrets.toml, or listen on 127.0.0.1."
     )
-
-
-def streamlit_command(address: str, port: int, app: Path | None = None) -> list[str]:
-    """The ``streamlit run`` command line for the dashboard on ``address:port``."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app or PROJECT_ROOT / "app.py"),
-        "--server.address",
-        address,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
 
 
 def streamlit_env(store_location: str, users_file: Path) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """The local users file: who may sign in, with which role, and a bcrypt hash of the password.
 
-The file is JSON, readable only by its owner (mode 0600)::
+The file is JSON, readable only by its owner (mode 0600; a file its group or everyone may
+write is refused with a one-line error, since whoever can write it can make themselves
+admin)::
 
     {"format": "kgraph-users", "version": 1,
      "users": {"ada": {"role": "admin", "hash": "$2b$12$...", "created_at": "..."},
@@ -25,6 +27,7 @@ import contextlib
 import functools
 import json
 import os
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -145,7 +148,9 @@ class UsersFile:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as handle:
+                check_not_writable_by_others(self.path, os.fstat(handle.fileno()).st_mode)
+                raw = handle.read()
         except FileNotFoundError:
             return {}
         except OSError as exc:
@@ -261,6 +266,22 @@ class UsersFile:
         data = {"format": FORMAT, "version": VERSION, "users": users}
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         write_atomically(self.path, text.encode("utf-8"), mode=0o600)
+
+
+def check_not_writable_by_others(path: Path, mode: int) -> None:
+    """``InputError`` when the users file's ``mode`` lets its group or everyone write it.
+
+    Whoever can write the file can make themselves admin, so such a file is refused, not
+    just warned about: nobody signs in until the owner runs ``chmod 600`` on it.
+    """
+    loose = stat.S_IMODE(mode) & (stat.S_IWGRP | stat.S_IWOTH)
+    if loose:
+        who = "everyone" if loose & stat.S_IWOTH else "its group"
+        raise InputError(
+            f"{path}: the users file is writable by {who} (mode {stat.S_IMODE(mode):04o}), "
+            f"so anyone could make themselves admin; refusing it until you run: "
+            f"chmod 600 {path}"
+        )
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from kgraph.errors import KGraphError
+from kgraph.redact import redact
 from kgraph.store import default_location, open_store
 from kgraph.store.base import GraphStore
 
@@ -17,15 +19,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
-    """Turns every ``KGraphError`` into one line on stderr and exit status 2."""
+    """Turns every ``KGraphError`` into one line on stderr and exit status 2; so too an
+    operating-system or SQLite error nothing below caught (a full disk, a file that
+    cannot be opened), which leaves the store's transaction rolled back."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KGraphError as exc:
-            click.echo(f"kgraph: error: {exc}", err=True)
+            # redact(): a message that quotes a location must never carry its password
+            click.echo(f"kgraph: error: {redact(str(exc))}", err=True)
             for problem in getattr(exc, "problems", [])[:200]:
-                click.echo(f"  {problem}", err=True)
+                click.echo(f"  {redact(str(problem))}", err=True)
+            ctx.exit(2)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"kgraph: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(2)
+        except sqlite3.Error as exc:
+            click.echo(f"kgraph: error: the store failed: {exc}", err=True)
             ctx.exit(2)
 
 

@@ -6,12 +6,20 @@ from pathlib import Path
 
 import click
 
+from kgraph.atomic import atomic_write, check_output, write_atomically
 from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.errors import NotFoundError, ValidationError
 from kgraph.export import FORMATS, select
 from kgraph.export.report import FORMATS as REPORT_FORMATS
 from kgraph.export.report import handover_report
 from kgraph.export.select import EXPORT_CAP
+
+#: ``--overwrite`` of every command that writes a file someone names
+overwrite_option = click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace OUT if it exists (never a kgraph store or the store in use).",
+)
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -42,6 +50,7 @@ def _split(value: str | None) -> list[str] | None:
     show_default=True,
     help="Node cap for --focus.",
 )
+@overwrite_option
 @pass_ctx
 def export_cmd(
     ctx: Context,
@@ -52,10 +61,13 @@ def export_cmd(
     kinds: str | None,
     statuses: str | None,
     cap: int,
+    overwrite: bool,
 ) -> None:
     """Write the graph, or the selected subgraph, to OUT as FORMAT: graphml (yEd,
     Cytoscape), gexf (Gephi), json (node-link), csv (zip), xlsx, cypher (Neo4j) or html
-    (standalone page)."""
+    (standalone page). OUT is written whole or not at all; an existing OUT is kept
+    unless --overwrite."""
+    check_output(out, overwrite=overwrite, stores=[ctx.location])
     store = ctx.store
     for node_id in focus:
         if store.get_node(node_id) is None:
@@ -65,7 +77,8 @@ def export_cmd(
     sub = select(
         store, focus=focus, depth=depth, kinds=_split(kinds), statuses=_split(statuses), cap=cap
     )
-    FORMATS[fmt].write(sub, out)
+    with atomic_write(out, overwrite=overwrite, stores=[ctx.location]) as handle:
+        FORMATS[fmt].write(sub, handle)
     click.echo(
         f"wrote {out}: {len(sub.nodes)} nodes, {len(sub.edges)} edges ({FORMATS[fmt].description})"
     )
@@ -86,13 +99,17 @@ def report() -> None:
 @click.option(
     "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
 )
+@overwrite_option
 @pass_ctx
-def handover_cmd(ctx: Context, out: Path, lang: str) -> None:
+def handover_cmd(ctx: Context, out: Path, lang: str, overwrite: bool) -> None:
     """Write the handover report to OUT (.md, .html or .xlsx): per landing place and per
     CoP every complex question with status, decision date, decided by and note; what has
-    not landed; a summary first."""
+    not landed; a summary first. OUT is written whole or not at all; an existing OUT is
+    kept unless --overwrite."""
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise ValidationError(f"{out.name}: the report is written as .md, .html or .xlsx")
-    out.write_bytes(handover_report(ctx.store, fmt, lang=lang))
+    check_output(out, overwrite=overwrite, stores=[ctx.location])
+    data = handover_report(ctx.store, fmt, lang=lang)
+    write_atomically(out, data, overwrite=overwrite, stores=[ctx.location])
     click.echo(f"wrote {out}")

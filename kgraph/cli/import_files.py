@@ -18,6 +18,7 @@ import click
 from kgraph.cli.app import Context, echo_json, json_option, pass_ctx
 from kgraph.cli.imports import import_, report_added
 from kgraph.errors import InputError
+from kgraph.infile import check_file, check_folder
 from kgraph.model import NODE_KINDS
 from kgraph.store.base import GraphStore
 
@@ -50,9 +51,11 @@ def new_items(store: GraphStore, batch: Any) -> tuple[list[Any], list[Any]]:
 def run_import(ctx: Context, batch: Any, *, dry_run: bool, as_json: bool) -> None:
     """Show or apply ``batch``."""
     from kgraph.importers import apply_batch
+    from kgraph.importers.base import id_clashes
 
     store = ctx.store
     if dry_run:
+        batch.notes.extend(id_clashes(store, batch))
         nodes, edges = new_items(store, batch)
         if as_json:
             echo_json(
@@ -265,6 +268,7 @@ def table_cmd(
     from kgraph.importers import reimport, table
     from kgraph.importers.messages import render
 
+    check_file(file)
     spec = specs.load_spec(mapping_file) if mapping_file else specs.ImportSpec(by_name=True)
     spec.columns.update(_parse_maps(maps))
     for field, pairs in _parse_values(value_maps).items():
@@ -392,7 +396,7 @@ def markdown_cmd(
 ) -> None:
     """Import a question register kept as Markdown (one question per file with YAML front
     matter, _data/themes.csv, _contributors/), such as the CAA research agenda."""
-    batch = _importers()["markdown"](folder, register=register)
+    batch = _importers()["markdown"](check_folder(folder), register=register)
     run_import(ctx, batch, dry_run=dry_run, as_json=as_json)
 
 
@@ -412,7 +416,7 @@ def markdown_cmd(
 def graph_cmd(ctx: Context, file: Path, default_kind: str, dry_run: bool, as_json: bool) -> None:
     """Import a graph FILE: .json (node-link), .graphml, .gexf as kgraph, Gephi, yEd or
     networkx write them, or kgraph's own .zip (CSV) and .xlsx exports."""
-    batch = _importers()["graph"](file, default_kind=default_kind)
+    batch = _importers()["graph"](check_file(file), default_kind=default_kind)
     run_import(ctx, batch, dry_run=dry_run, as_json=as_json)
 
 
@@ -425,5 +429,5 @@ def report_cmd(ctx: Context, file: Path, dry_run: bool, as_json: bool) -> None:
     """Import a City Deal annual report (Markdown converted from PDF): CoPs, their
     knowledge and complex questions, landing places, organisations, themes, showcases
     and values; prints what it added."""
-    batch = _importers()["report"](file)
+    batch = _importers()["report"](check_file(file))
     run_import(ctx, batch, dry_run=dry_run, as_json=as_json)

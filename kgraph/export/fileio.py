@@ -8,6 +8,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, TypeAlias
 
+from kgraph.infile import open_regular
+
 #: a file name or an open binary file
 PathOrFile: TypeAlias = str | os.PathLike[str] | IO[bytes]
 
@@ -16,8 +18,12 @@ PathOrFile: TypeAlias = str | os.PathLike[str] | IO[bytes]
 def _binary(target: PathOrFile, mode: str) -> Iterator[IO[bytes]]:
     """``target`` itself when it is an open file; a path is opened (and closed) here."""
     if isinstance(target, str | os.PathLike):
-        with open(target, mode) as handle:
-            yield handle
+        if mode == "rb":  # only a regular file is read: a FIFO would block
+            with open_regular(target) as handle:
+                yield handle
+        else:
+            with open(target, mode) as handle:
+                yield handle
     else:
         yield target
 

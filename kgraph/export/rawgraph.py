@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kgraph.errors import InputError
 from kgraph.model import NODE_FIELDS, SYSTEM_FIELDS, Edge, Node, parse_tags
 from kgraph.store.base import Subgraph
 
@@ -21,6 +22,17 @@ EDGE_RESERVED: frozenset[str] = frozenset({"src", "dst", "source", "target", "ke
 _ESCAPE = "prop_"
 #: store-set fields written as provenance (``version`` stays in the store)
 PROVENANCE: tuple[str, ...] = ("created_at", "updated_at", "updated_by")
+
+
+#: what one graph file may hold (the file itself is at most ``infile.MAX_INPUT_BYTES``)
+MAX_NODES = 1_000_000
+MAX_EDGES = 5_000_000
+#: attributes of one node or edge
+MAX_ATTRIBUTES = 1_000
+#: characters of one attribute value (the table importer's cell limit); a list counts
+#: all its items together
+MAX_VALUE_CHARS = 131_072
+MAX_NAME_CHARS = 256
 
 
 @dataclass
@@ -47,6 +59,46 @@ class RawGraph:
     edges: list[RawEdge] = field(default_factory=list)
     #: whether kgraph wrote the file (then ids and attribute names are taken as they are)
     kgraph: bool = False
+
+
+def _value_chars(value: Any) -> int:
+    if isinstance(value, list | tuple):
+        return sum(len(str(v)) for v in value)
+    return len(value) if isinstance(value, str) else 0
+
+
+def _item_problem(attrs: dict[str, Any]) -> str | None:
+    if len(attrs) > MAX_ATTRIBUTES:
+        return f"{len(attrs):,} attributes; at most {MAX_ATTRIBUTES:,}"
+    for name, value in attrs.items():
+        if len(str(name)) > MAX_NAME_CHARS:
+            return f"an attribute name of {len(str(name)):,} characters; at most {MAX_NAME_CHARS}"
+        size = _value_chars(value)
+        if size > MAX_VALUE_CHARS:
+            return (
+                f"attribute {str(name)[:40]!r} holds {size:,} characters; "
+                f"at most {MAX_VALUE_CHARS:,}"
+            )
+    return None
+
+
+def check_limits(raw: RawGraph) -> None:
+    """Refuse a graph beyond ``MAX_NODES``/``MAX_EDGES``, or with a node or edge beyond
+    ``MAX_ATTRIBUTES``, ``MAX_NAME_CHARS`` or ``MAX_VALUE_CHARS``: one ``InputError``
+    naming the file and the first item at fault, before anything is built from it."""
+    if len(raw.nodes) > MAX_NODES:
+        raise InputError(
+            f"{raw.name}: {len(raw.nodes):,} nodes; at most {MAX_NODES:,} can be imported"
+        )
+    if len(raw.edges) > MAX_EDGES:
+        raise InputError(
+            f"{raw.name}: {len(raw.edges):,} edges; at most {MAX_EDGES:,} can be imported"
+        )
+    items: list[RawNode | RawEdge] = [*raw.nodes, *raw.edges]
+    for item in items:
+        why = _item_problem(item.attrs)
+        if why is not None:
+            raise InputError(f"{raw.name}, {item.where}: {why}; nothing imported")
 
 
 def node_fields(node: Node) -> dict[str, Any]:

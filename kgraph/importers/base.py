@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kgraph.model import Edge, Node
+from kgraph.errors import InputError
+from kgraph.model import Edge, Node, script_key
 from kgraph.store.base import GraphStore
 
 
@@ -38,8 +39,48 @@ class ImportResult:
     edges_added: int
 
 
+#: clashing ids named one by one in notes; beyond this they are counted
+_SHOWN = 10
+
+
+def _same_item(a: Node, b: Node) -> bool:
+    return a.kind == b.kind and script_key(a.title) == script_key(b.title)
+
+
+def id_clashes(store: GraphStore, batch: ImportBatch) -> list[str]:
+    """Notes on nodes of ``batch`` whose id the store already gives to another title:
+    those are not imported (the stored node is kept), and the person should know.
+
+    Two different nodes of ``batch`` with one id are an ``InputError``: the second would
+    silently be lost.
+    """
+    first: dict[str, Node] = {}
+    clashes: list[str] = []
+    for node in batch.nodes:
+        seen = first.setdefault(node.id, node)
+        if seen is not node and not _same_item(seen, node):
+            clashes.append(f"id {node.id!r} is given to both {seen.title!r} and {node.title!r}")
+    if clashes:
+        raise InputError(
+            f"{batch.source}: {len(clashes)} id(s) given to two different items; nothing imported",
+            clashes,
+        )
+    held = store.subgraph(list(first)).nodes
+    notes = [
+        f"{node.id} is already in the store as {held[node.id].title!r}; "
+        f"{node.title!r} was not imported under that id"
+        for node in first.values()
+        if node.id in held and not _same_item(held[node.id], node)
+    ]
+    if len(notes) > _SHOWN:
+        notes[_SHOWN:] = [f"... and {len(notes) - _SHOWN} more ids already held by other titles"]
+    return notes
+
+
 def apply_batch(store: GraphStore, batch: ImportBatch, *, actor: str | None = None) -> ImportResult:
     """Write ``batch`` in one transaction; ids already present are left as they are,
-    so importing the same source twice adds nothing."""
+    so importing the same source twice adds nothing. An id the store already gives to
+    another title is said in ``batch.notes`` (see ``id_clashes``)."""
+    batch.notes.extend(id_clashes(store, batch))
     added_nodes, added_edges = store.bulk_load(batch.nodes, batch.edges, actor=actor)
     return ImportResult(added_nodes, added_edges)

@@ -29,8 +29,15 @@ from typing import Any
 
 from kgraph.errors import InputError, KGraphError
 from kgraph.export import csvzip, gexf, graphml, jsongraph, xlsx
-from kgraph.export.rawgraph import PROVENANCE, RawGraph, edge_from_attrs, node_from_attrs
+from kgraph.export.rawgraph import (
+    PROVENANCE,
+    RawGraph,
+    check_limits,
+    edge_from_attrs,
+    node_from_attrs,
+)
 from kgraph.importers.base import ImportBatch
+from kgraph.infile import check_file
 from kgraph.model import (
     EDGE_KINDS,
     EDGE_RULES,
@@ -65,14 +72,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 
 
 def read_raw(source: str | Path) -> RawGraph:
-    """Parse ``source`` by its extension (json, graphml, gexf, zip of CSV, xlsx)."""
+    """Parse ``source`` by its extension (json, graphml, gexf, zip of CSV, xlsx), within
+    the limits of ``rawgraph.check_limits``."""
     path = Path(source)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(f"{path.name}: unknown graph format; use {', '.join(sorted(READERS))}")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    return reader(path)
+    check_file(path)
+    raw = reader(path)
+    check_limits(raw)
+    return raw
 
 
 def _prop_name(name: str, *, node: bool = True) -> str:
@@ -108,7 +117,8 @@ def _is_kgraph_node(raw: RawGraph, attrs: dict[str, Any], node_id: str) -> bool:
     return (
         raw.kgraph
         and attrs.get("kind") in NODE_KINDS
-        and bool(ID_PATTERN.match(node_id))
+        # stripped: an id with a stray newline or space is refused, not silently replaced
+        and bool(ID_PATTERN.match(node_id.strip()))
         and "title" in attrs
     )
 

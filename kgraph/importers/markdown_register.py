@@ -34,6 +34,7 @@ import yaml
 
 from kgraph.errors import InputError, KGraphError
 from kgraph.importers.base import ImportBatch
+from kgraph.infile import check_folder, read_bytes
 from kgraph.model import Edge, Node, make_id, validate_edge, validate_node
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -45,7 +46,11 @@ _RELATED = re.compile(
 
 
 def _read_text(path: Path, name: str, problems: list[str]) -> str | None:
-    data = path.read_bytes()
+    try:
+        data = read_bytes(path)  # a FIFO or device among the files is refused, not waited on
+    except InputError as exc:
+        problems.append(f"{name}: {str(exc).removeprefix(str(path) + ': ')}")
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -139,7 +144,7 @@ def _themes(root: Path, problems: list[str]) -> dict[str, dict[str, str]]:
 
 def read(source: str | Path, *, register: str | None = None, **_: Any) -> ImportBatch:
     """Read a register folder; ``register`` names it in ids (default: the folder name)."""
-    root = Path(source)
+    root = check_folder(source)
     if not (root / "_questions").is_dir():
         raise InputError(f"{root}: no _questions folder (one Markdown file per question)")
     prefix = register or root.resolve().name

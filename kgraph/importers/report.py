@@ -39,6 +39,7 @@ import yaml
 
 from kgraph.errors import InputError, ValidationError
 from kgraph.importers.base import ImportBatch
+from kgraph.infile import read_bytes
 from kgraph.model import (
     Edge,
     Node,
@@ -69,14 +70,7 @@ ORGANISATIONS_FILE = "organisations.yaml"
 
 def read_text(path: Path) -> str:
     """The file's text as UTF-8 (a byte-order mark is dropped); ``InputError`` otherwise."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_bytes(path)  # refuses a FIFO or device instead of waiting on it
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:

@@ -267,7 +267,7 @@ class EmbeddedStore(GraphStore):
             try:
                 yield
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 self._commit()
@@ -279,8 +279,14 @@ class EmbeddedStore(GraphStore):
         try:
             self._conn.execute("COMMIT")
         except sqlite3.OperationalError:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (a full disk: SQLITE_FULL);
+        # a second ROLLBACK would fail and hide the real error.
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def transaction(self, actor: str | None = None) -> Any:
         """All writes inside land together or not at all; see ``GraphStore.transaction``."""

@@ -54,6 +54,7 @@ from kgraph.model import (
     validate_edge,
     validate_node,
 )
+from kgraph.redact import redact_location
 from kgraph.store import neo4j_cypher as cy
 from kgraph.store.base import (
     DEFAULT_CAP,
@@ -101,17 +102,26 @@ def parse_location(location: str | None) -> Settings:
     raw = location or os.environ.get("NEO4J_URI") or ""
     if not raw:
         raise StoreError("no Neo4j URI: pass --store bolt://HOST:7687 or set NEO4J_URI")
-    parts = urlsplit(raw)
-    user = parts.username or os.environ.get("NEO4J_USERNAME") or None
-    password = parts.password if parts.password is not None else os.environ.get("NEO4J_PASSWORD")
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    uri = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-    shown = f"{user}@{netloc}" if user else netloc
+    # The user part ends at the last "@" (a typed password may hold "#", "/", "?" or "@",
+    # which urlsplit would read as the start of a fragment, path or query), so it is cut
+    # off before the rest is parsed, and nothing shown or raised ever contains it.
+    scheme, _, rest = raw.partition("://")
+    userinfo, at, hostpart = rest.rpartition("@")
+    url_user, colon, url_password = userinfo.partition(":") if at else ("", "", "")
+    parts = urlsplit(f"{scheme}://{hostpart}")
+    user = url_user or os.environ.get("NEO4J_USERNAME") or None
+    password = url_password if colon else os.environ.get("NEO4J_PASSWORD")
     database = os.environ.get("NEO4J_DATABASE") or None
-    display = urlunsplit((parts.scheme, shown, parts.path, "", ""))
+    display = redact_location(raw)
     if database:
         display += f" (database {database})"
+    try:
+        port = parts.port
+    except ValueError:
+        raise StoreError(f"invalid Neo4j location {display}: the port is not a number") from None
+    host = parts.hostname or ""
+    netloc = f"{host}:{port}" if port else host
+    uri = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     return Settings(uri, user, password or None, database, display)
 
 

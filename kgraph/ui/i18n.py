@@ -60,8 +60,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Sign-in failed. Check your name and password.",
     },
     "signin_wait": {
-        "nl": "Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw.",
-        "en": "Too many failed attempts. Try again in {seconds} seconds.",
+        "nl": "Te veel mislukte pogingen voor deze naam of vanaf dit adres. Probeer het over "
+        "{seconds} seconden opnieuw; elke volgende mislukte poging verdubbelt de wachttijd.",
+        "en": "Too many failed attempts for this name or from this address. Try again in "
+        "{seconds} seconds; every further failed attempt doubles the wait.",
+    },
+    "signin_throttle_broken": {
+        "nl": "Aanmelden kan nu niet: de mislukte pogingen zijn niet bij te houden ({error}).",
+        "en": "Signing in is not possible now: failed attempts cannot be recorded ({error}).",
     },
     "signin_oidc": {"nl": "Aanmelden via {provider}", "en": "Sign in with {provider}"},
     "signin_oidc_default": {
@@ -102,6 +108,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "or an `[auth]` section in `.streamlit/secrets.toml`.",
     },
     "every_interface": {"nl": "alle netwerkadressen", "en": "every network address"},
+    "refuse_host": {
+        "nl": "Dit dashboard antwoordt niet op de naam {host}: open het via "
+        "http://127.0.0.1 of een naam die bij het starten is toegestaan "
+        "(kgraph serve --allow-host NAAM).",
+        "en": "This dashboard does not answer to the name {host}: open it through "
+        "http://127.0.0.1 or a name allowed when it was started "
+        "(kgraph serve --allow-host NAME).",
+    },
     "refuse_config": {
         "nl": "De aanmeldinstellingen zijn niet te lezen, dus niemand wordt toegelaten: {error}",
         "en": "The sign-in settings cannot be read, so nobody is let in: {error}",

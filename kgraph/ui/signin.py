@@ -10,7 +10,7 @@ with ``kgraph users add`` turns sign-in on without a restart:
   ``[kgraph.roles]`` mapping (``kgraph.auth.oidc_user``).
 - ``local``: the users file has someone with a password — a sign-in form (name and
   password, checked with bcrypt); a failed attempt gets one neutral message whatever was
-  wrong, and after ``FREE_ATTEMPTS`` failures a session must wait, longer each time.
+  wrong, and after a few failures the name or the client address must wait, longer each time.
 - ``both``: either way in.
 - ``none``: no sign-in configured — local single-user mode as before: the sidebar's name
   field names the person, who may do everything, and the app serves on loopback only.
@@ -18,15 +18,23 @@ with ``kgraph users add`` turns sign-in on without a restart:
 Serving: without sign-in the app refuses to run (an error, nothing else) when Streamlit
 listens on anything but a loopback address — including the default of every interface —
 so ``streamlit run app.py --server.address 0.0.0.0`` is covered as well as ``kgraph serve``.
+Likewise a session whose websocket named another host or came from another origin (DNS
+rebinding, see ``kgraph.auth.hostcheck``) gets only a refusal: ``kgraph serve`` already
+answers such requests with 403, and this covers a plain ``streamlit run app.py`` too.
 
 The local sign-in lives in the Streamlit session (server side): a page reload starts a new
-session and asks again. The throttle is per session, so it slows a person at the form
-down; bcrypt's cost (about a quarter of a second per check) slows everyone.
+session and asks again. Failed attempts are counted on the server, per user name and per
+client address, in a table beside the users file (``kgraph.auth.throttle``), so neither a
+reload, a new browser nor a second server process starts the count again; after a few
+failures the name or the address must wait, twice as long after every further failure,
+and no password is checked while it waits. bcrypt's cost (about a quarter of a second per
+check) slows everyone on top of that.
 """
 
 from __future__ import annotations
 
-import time
+import math
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,9 +42,11 @@ from typing import Any
 import streamlit as st
 from streamlit import config as st_config
 
+from kgraph.auth.hostcheck import allowed_from_env, request_allowed
 from kgraph.auth.oidc import OidcConfig, oidc_user
 from kgraph.auth.serve import DEFAULT_ADDRESS, is_loopback
 from kgraph.auth.signin import SigninStatus, signin_status
+from kgraph.auth.throttle import SigninThrottle
 from kgraph.auth.users import UsersFile
 from kgraph.errors import KGraphError, PermissionDenied
 from kgraph.store import default_location
@@ -46,17 +56,12 @@ from kgraph.ui.i18n import t
 #: session keys (never widget keys, so no widget can set them)
 ACCESS = "signin_access"
 SIGNED_IN = "signin_name"
-FAILURES = "signin_failures"
-LOCKED_UNTIL = "signin_locked_until"
 #: widget keys of the sign-in form
 F_NAME = "signin_form_name"
 F_PASSWORD = "signin_form_password"
 
-#: failed attempts a session may make before it has to wait
-FREE_ATTEMPTS = 5
-#: the first wait; it doubles with every further failure, up to ``MAX_LOCK_S``
-LOCK_S = 30.0
-MAX_LOCK_S = 900.0
+#: the client address the throttle counts for connections from this computer
+LOCAL_CLIENT = "local"
 #: with no sign-in configured, the one local person may do everything
 LOCAL_ROLE = "admin"
 
@@ -121,13 +126,6 @@ def refuses_to_listen(address: str | None, signin_configured: bool, *, serving: 
     return not is_loopback(address)
 
 
-def lockout_seconds(failures: int) -> float:
-    """How long a session waits after ``failures`` failed attempts in a row."""
-    if failures < FREE_ATTEMPTS:
-        return 0.0
-    return min(LOCK_S * 2 ** (failures - FREE_ATTEMPTS), MAX_LOCK_S)
-
-
 def oidc_session_user(
     claims: Mapping[str, Any], users: UsersFile, roles: Mapping[str, str]
 ) -> SessionUser:
@@ -154,6 +152,17 @@ def _serving() -> bool:
     return not st_config.get_option("global.appTest")
 
 
+def _host_refusal(address: str) -> str | None:
+    """Why this session's websocket handshake is refused (another host name or origin,
+    ``kgraph.auth.hostcheck``), or ``None`` when it named an allowed host."""
+    headers = st.context.headers
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k in headers for v in headers.get_all(k)]
+    ok, _why = request_allowed(raw, allowed_from_env(address))
+    if ok:
+        return None
+    return t("refuse_host", host=widgets.md(headers.get("host") or "?"))
+
+
 def _claims() -> dict[str, Any]:
     claims = dict(st.user.to_dict())
     return claims if claims.get("is_logged_in") else {}
@@ -167,6 +176,9 @@ def resolve() -> Access:
     except KGraphError as exc:
         return Access("none", refusal=t("refuse_config", error=widgets.md(exc)))
     mode = signin_mode(status)
+    host_refusal = _host_refusal(address or "") if _serving() else None
+    if host_refusal is not None:
+        return Access(mode, refusal=host_refusal, oidc=status.oidc, address=address or "")
     if refuses_to_listen(address, status.configured, serving=_serving()):
         shown = widgets.md(address) if address else t("every_interface")
         text = t("refuse_network", address=shown)
@@ -243,24 +255,43 @@ def sidebar() -> Access:
     return access
 
 
+def client_address() -> str:
+    """The address the sign-in throttle counts this session's attempts against: the
+    websocket's remote address, or ``LOCAL_CLIENT`` for this computer (Streamlit reports
+    loopback connections, and AppTest, as no address)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no client context outside a served session
+        address = None
+    # AppTest gives a stand-in object, not text: count it as this computer
+    return address if isinstance(address, str) and address else LOCAL_CLIENT
+
+
+def _wait_message(seconds: float) -> str:
+    return t("signin_wait", seconds=max(1, math.ceil(seconds)))
+
+
 def _attempt(users: UsersFile, name: str, password: str) -> None:
-    """Check one sign-in attempt; on success remember the person and start again."""
-    now = time.monotonic()
-    locked_until = float(st.session_state.get(LOCKED_UNTIL, 0.0))
-    if now < locked_until:
-        st.error(t("signin_wait", seconds=int(locked_until - now) + 1), icon=":material/timer:")
+    """Check one sign-in attempt against the server-side throttle and the users file; on
+    success remember the person and start again."""
+    throttle = SigninThrottle(users.path)
+    who, address = name.strip(), client_address()
+    try:
+        verdict = throttle.check(who, address)
+        if not verdict.allowed:  # no password is checked while the name or address waits
+            st.error(_wait_message(verdict.wait_s), icon=":material/timer:")
+            return
+        user = users.verify(who, password) if who and password else None
+        if user is None:
+            verdict = throttle.failed(who, address)
+            st.error(t("signin_failed"), icon=":material/lock:")
+            if not verdict.allowed:
+                st.error(_wait_message(verdict.wait_s), icon=":material/timer:")
+            return
+        throttle.succeeded(user.name)
+    except (sqlite3.Error, OSError) as exc:  # fail closed: no count, no sign-in
+        st.error(t("signin_throttle_broken", error=widgets.md(exc)), icon=":material/block:")
         return
-    user = users.verify(name.strip(), password) if name.strip() and password else None
-    if user is None:
-        failures = int(st.session_state.get(FAILURES, 0)) + 1
-        st.session_state[FAILURES] = failures
-        wait = lockout_seconds(failures)
-        if wait:
-            st.session_state[LOCKED_UNTIL] = time.monotonic() + wait
-        st.error(t("signin_failed"), icon=":material/lock:")
-        return
-    st.session_state.pop(FAILURES, None)
-    st.session_state.pop(LOCKED_UNTIL, None)
     st.session_state[SIGNED_IN] = user.name
     st.rerun()
 

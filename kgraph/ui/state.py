@@ -24,6 +24,7 @@ import streamlit as st
 
 from kgraph.auth.guard import GuardedStore, allows
 from kgraph.model import Edge, Node
+from kgraph.redact import redact_location
 from kgraph.store import default_location, open_store
 from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
 
@@ -78,6 +79,12 @@ def _open(location: str) -> StoreHandle:
 def location() -> str:
     """Where the dashboard's store lives: ``KGRAPH_STORE`` or the default location."""
     return default_location()
+
+
+def shown_location() -> str:
+    """The store's location as people may see it: never a password, query or fragment
+    (``kgraph.redact.redact_location``)."""
+    return redact_location(location())
 
 
 def handle() -> StoreHandle:
