@@ -6,9 +6,14 @@ The public API::
     store = open_store("citydeal.db", actor="Ada")
     store.add_node(Node("kq:1", "knowledge_question", "Hoe valideer je een model?"))
 
+Reads pages and scripts share (filters, search, narrowing a neighbourhood) are in
+``kgraph.query``; edits that span several writes (a question with its links, a status
+change with the version check) are in ``kgraph.edits``.
+
 Everything kgraph raises on purpose is a ``KGraphError``.
 """
 
+from kgraph import edits, query
 from kgraph.errors import (
     ConflictError,
     DuplicateError,
@@ -54,6 +59,8 @@ __all__ = [
     "StoreError",
     "Subgraph",
     "ValidationError",
+    "edits",
     "make_id",
     "open_store",
+    "query",
 ]

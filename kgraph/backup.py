@@ -2,45 +2,44 @@
 
 A snapshot is always one self-contained kgraph embedded store file (SQLite, rollback
 journal, no ``-wal`` beside it), whatever the backend: it holds the nodes, the edges and
-the whole history, and ``kgraph --store SNAPSHOT.db ...`` can read it directly.
+the whole history, and ``kgraph --store SNAPSHOT.db ...`` can read it directly. The store
+makes it (``GraphStore.snapshot``): the embedded store copies its pages with SQLite's
+online backup API in one read transaction; Neo4j copies through the contract, witnessed by
+its history (``kgraph.store.snapshot``).
 
-- **Embedded store**: SQLite's online backup API (``sqlite3.Connection.backup``) copies
-  every page in one step inside one read transaction, so the snapshot is the store as it
-  was at one commit; in WAL mode writers carry on meanwhile and are not blocked.
-- **Neo4j** (any other backend): a full export with ``kgraph.copy.copy_store`` into a new
-  snapshot file. Neo4j reads are not one snapshot, so the history is the witness: the
-  store's ``last_change()`` (its newest history number) is read before and after the
-  copy, and if a change was committed in between the copy is made again
-  (``SNAPSHOT_ATTEMPTS`` times at most). Every write adds its history in the same
-  transaction, so an unchanged history means the copy belongs to one moment.
+The snapshot is written to a temporary name in the destination folder, checked, flushed
+and renamed over ``OUT``: ``OUT`` is either the old file or the whole new snapshot. A
+temporary file is removed on any error; one left by a killed backup (its process gone) is
+removed by the next backup into that folder. ``OUT`` is refused when it is the store
+itself, or a database in use (SQLite's ``-wal``/``-shm`` files beside it): renaming a
+file over a database another process has open corrupts that database. An empty store
+(no nodes, no history: often a mistyped ``--store`` path) is not backed up unless asked.
 
-Restore refuses a store that holds anything (nodes or history) unless ``replace=True``.
-Into an embedded store the snapshot's pages are copied with the same backup API, in one
-write transaction: the store is the snapshot afterwards, exactly (history numbers
-included), or unchanged if anything fails. Into Neo4j the snapshot is copied with
-``copy_store`` (with ``replace`` the wipe is part of the same transaction). Check a
-store is idle before restoring into it: a write landing between the emptiness check and
-the restore would be overwritten.
+Restore refuses a store that holds anything (nodes or history) unless ``replace=True``,
+and hands the checked snapshot to the store (``GraphStore.load_snapshot``): into an
+embedded store its pages are copied in one write transaction (exact, history numbers
+included, or unchanged on failure); into Neo4j it is copied (with ``replace`` the wipe is
+part of the same transaction). Check a store is idle before restoring into it: a write
+landing between the emptiness check and the restore would be overwritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import re
+import secrets
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kgraph.copy import copy_store
 from kgraph.errors import KGraphError, StoreError
 from kgraph.store.base import GraphStore
-from kgraph.store.embedded import SCHEMA_VERSION, EmbeddedStore
+from kgraph.store.embedded import SCHEMA_VERSION
+from kgraph.store.snapshot import remove_with_sidecars, sidecars
 
-SNAPSHOT_ATTEMPTS = 20
-_BUSY_TIMEOUT_S = 30.0
+_TEMP_SUFFIX = ".kgraph-tmp"
 
 
 @dataclass(frozen=True)
@@ -60,37 +59,92 @@ class BackupResult:
         )
 
 
-def backup(store: GraphStore, out: str | Path, *, overwrite: bool = False) -> BackupResult:
+def backup(
+    store: GraphStore, out: str | Path, *, overwrite: bool = False, allow_empty: bool = False
+) -> BackupResult:
     """Write a consistent snapshot of ``store`` to ``out`` (see the module docstring).
 
     ``out`` appears only when the snapshot is complete and checked; an existing file is
-    refused unless ``overwrite``.
+    refused unless ``overwrite``, the store itself or a database in use always, an empty
+    store unless ``allow_empty``.
     """
     started = time.perf_counter()
     store = _unguard(store, "backup")
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise KGraphError(f"{out} exists already; choose another name or overwrite it")
     if out.is_dir():
         raise KGraphError(f"{out} is a folder; give a file name for the snapshot")
+    refuse_live_target(store, out)
+    if out.exists() and not overwrite:
+        raise KGraphError(f"{out} exists already; choose another name or overwrite it")
+    if not allow_empty and store.is_empty():
+        raise KGraphError(
+            f"{store.location} is empty (no nodes, no history): not writing an empty "
+            "snapshot; check the --store path (or allow an empty backup)"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
+    remove_stale_temps(out.parent)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}{_TEMP_SUFFIX}")
     try:
-        if isinstance(store, EmbeddedStore):
-            _copy_pages(store.path, tmp)
-        else:
-            _load_snapshot(store, tmp)
+        store.snapshot(tmp)
         _finish_snapshot(tmp)
         nodes, edges, changes = _snapshot_counts(tmp)
+        refuse_live_target(store, out)  # again, just before the rename
         os.replace(tmp, out)
         _fsync_folder(out.parent)
     finally:
-        for leftover in (tmp, *_sidecars(tmp)):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+        remove_with_sidecars(tmp)
     return BackupResult(out, nodes, edges, changes, time.perf_counter() - started)
+
+
+def refuse_live_target(store: GraphStore, out: Path) -> None:
+    """``KGraphError`` if ``out`` is the store's own file or a SQLite database in use."""
+    own = getattr(store, "path", None)
+    if isinstance(own, Path) and _same_file(own, out):
+        raise KGraphError(f"{out} is the store being backed up; write the snapshot elsewhere")
+    live = [p.name for p in sidecars(out)[:2] if p.exists()]
+    if live:
+        raise KGraphError(
+            f"{out} is a database in use ({', '.join(live)} beside it): a snapshot renamed "
+            "over it would corrupt it; choose another name"
+        )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+_TEMP_NAME = re.compile(
+    r"^\..+\.(\d+)-[0-9a-f]{8}" + re.escape(_TEMP_SUFFIX) + r"(-wal|-shm|-journal)?$"
+)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove snapshot temporaries in ``folder`` whose backup process is gone (killed
+    before it could clean up); those of running backups are left alone."""
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            match = _TEMP_NAME.match(entry.name)
+            if match and not _alive(int(match.group(1))):
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+                    removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def restore(snapshot: str | Path, target: GraphStore, *, replace: bool = False) -> BackupResult:
@@ -107,10 +161,7 @@ def restore(snapshot: str | Path, target: GraphStore, *, replace: bool = False) 
             f"{sum(counts.edges.values())} edges and history); restore with replace "
             "(--replace) to overwrite it"
         )
-    if isinstance(target, EmbeddedStore):
-        _restore_pages(snapshot, target.path)
-    else:
-        _restore_by_copying(snapshot, target, replace)
+    target.load_snapshot(snapshot, replace=replace)
     return BackupResult(snapshot, nodes, edges, changes, time.perf_counter() - started)
 
 
@@ -137,33 +188,7 @@ def check_snapshot(path: Path) -> None:
         raise KGraphError(f"{path} is damaged: {'; '.join(str(r[0]) for r in check[:5])}")
 
 
-# --- embedded: page copies -----------------------------------------------------------------
-
-
-def _backup_api(src: sqlite3.Connection, dst: sqlite3.Connection, failure: str) -> None:
-    """Copy every page of ``src`` over ``dst`` in one step, then close both."""
-    try:
-        src.backup(dst, pages=-1)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{failure}: {exc}") from exc
-    finally:
-        src.close()
-        dst.close()
-
-
-def _copy_pages(source: Path, dest: Path) -> None:
-    """Copy every page of ``source`` in one step: one read transaction, one moment."""
-    src = sqlite3.connect(str(source), timeout=_BUSY_TIMEOUT_S)
-    _backup_api(src, sqlite3.connect(str(dest)), f"cannot back up {source}")
-
-
-def _restore_pages(snapshot: Path, target: Path) -> None:
-    """Overwrite the store at ``target`` with the snapshot's pages, in one transaction."""
-    src = _open_read_only(snapshot)
-    dst = sqlite3.connect(str(target), timeout=_BUSY_TIMEOUT_S)
-    _backup_api(src, dst, f"cannot restore into {target}")
-    # Opening it brings an older snapshot's schema up to date and checks it reads.
-    EmbeddedStore(target).close()
+# --- snapshot files ------------------------------------------------------------
 
 
 def _finish_snapshot(path: Path) -> None:
@@ -201,10 +226,6 @@ def _snapshot_counts(path: Path) -> tuple[int, int, int]:
     return nodes, edges, changes
 
 
-def _sidecars(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
-
-
 def _fsync_folder(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
@@ -212,40 +233,3 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-# --- other backends: a copy, witnessed by the history ------------------------------------
-
-
-def _load_snapshot(store: GraphStore, dest: Path) -> None:
-    """Copy ``store`` into a new embedded store at ``dest``, again if it changed meanwhile."""
-    for _attempt in range(SNAPSHOT_ATTEMPTS):
-        before = store.last_change()
-        for leftover in (dest, *_sidecars(dest)):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
-        failure: KGraphError | None = None
-        with EmbeddedStore(dest, actor=store.actor) as snap:
-            try:
-                copy_store(store, snap)
-            except KGraphError as exc:  # e.g. an edge read whose new node was not
-                failure = exc
-        if store.last_change() == before:
-            if failure is not None:  # nothing changed meanwhile: a real problem
-                raise failure
-            return
-        time.sleep(0.05)
-    raise StoreError(
-        f"{store.location} kept changing during {SNAPSHOT_ATTEMPTS} attempts to copy it; "
-        "try the backup again when fewer people are editing"
-    )
-
-
-def _restore_by_copying(snapshot: Path, target: GraphStore, replace: bool) -> None:
-    # Work on a copy: opening a store file may convert it (WAL, schema), and a snapshot
-    # must stay as it was.
-    with tempfile.TemporaryDirectory(prefix="kgraph-restore-") as folder:
-        copy = Path(folder) / "snapshot.db"
-        shutil.copyfile(snapshot, copy)
-        with EmbeddedStore(copy) as snap:
-            copy_store(snap, target, replace=replace)

@@ -8,6 +8,7 @@ from kgraph.analysis import centrality
 from kgraph.errors import ValidationError
 from kgraph.model import Edge, Node
 from kgraph.store.base import GraphStore, Subgraph
+from kgraph.texts import render
 
 
 def build(store: GraphStore) -> None:
@@ -47,12 +48,18 @@ def test_degree_and_betweenness_match_the_hand_count(store: GraphStore) -> None:
 def test_explained_in_plain_words(store: GraphStore) -> None:
     build(store)
     row = centrality(store).rows[0]
-    assert row["explanation"]["en"] == (
+    # a catalogue key with typed parameters, not a sentence
+    assert row["explanation"] == {
+        "key": "central_row_bridge",
+        "params": {"kind": "landing_place", "title": "Hub", "degree": 4, "share": 0.8},
+    }
+    assert render(row["explanation"], "en") == (
         "landing place 'Hub' has 4 links and lies on 80.0% of the shortest routes between other items."
     )
-    assert "80,0%" in row["explanation"]["nl"] and "4 verbindingen" in row["explanation"]["nl"]
+    nl = render(row["explanation"], "nl")
+    assert "80,0%" in nl and "4 verbindingen" in nl
     leaf = centrality(store, kinds=["complex_question"]).rows[0]
-    assert "no bridge" in leaf["explanation"]["en"]
+    assert "no bridge" in render(leaf["explanation"], "en")
 
 
 def test_kind_filter_and_top(store: GraphStore) -> None:

@@ -10,6 +10,7 @@ from kgraph.analysis import changes_since
 from kgraph.errors import ValidationError
 from kgraph.model import Edge, Node
 from kgraph.store.base import GraphStore, now_iso
+from kgraph.texts import render
 
 
 def moment() -> str:
@@ -88,7 +89,6 @@ def test_handover_moves_in_order_with_who_and_when(store: GraphStore) -> None:
     last = moves[-1]
     assert last["src_title"] == "X?" and last["dst_title"] == "DMI-ecosysteem"
     assert last["decided_by"] == "Stuurgroep" and last["decided_on"] == "2024-03-01"
-    assert last["to_label"] == {"nl": "belegd", "en": "accepted"}
     assert last["at"] >= start
 
 
@@ -100,8 +100,12 @@ def test_summary_and_headline(store: GraphStore) -> None:
     assert (s["edges_added"], s["edges_removed"], s["edges_changed"]) == (1, 1, 1)
     assert s["handover_moves"] == 2
     assert s["by"] == {"Ada": 8, "Bob": 2}
-    assert report.headline["nl"].startswith("1 items toegevoegd, 1 gewijzigd, 1 verwijderd")
-    assert "2 handover statuses moved" in report.headline["en"]
+    # a catalogue message with typed parameters, rendered in either language
+    assert report.headline["key"] == "changes_headline"
+    assert report.headline["params"]["handover_moves"] == 2
+    assert report.headline["params"]["people"] == 2
+    assert render(report.headline, "nl").startswith("1 items toegevoegd, 1 gewijzigd, 1 verwijderd")
+    assert "2 handover statuses moved" in render(report.headline, "en")
     assert report.to_dict()["since"] == start
 
 
@@ -127,3 +131,26 @@ def test_dates_as_people_type_them(store: GraphStore) -> None:
     assert changes_since(store, "2999-01-01").summary["changes"] == 0
     with pytest.raises(ValidationError):
         changes_since(store, "1 maart")
+
+
+def test_the_history_pages_helpers_live_here(store: GraphStore) -> None:
+    """What the Geschiedenis page lists comes from the library: the entries of a period and
+    a person, the names of what they touch (deleted items keep theirs), the fields changed."""
+    from datetime import date
+
+    from kgraph.analysis.changes import day_start, field_changes, history_entries, target_titles
+
+    start, _ = scripted(store)
+    assert day_start(date(2024, 3, 1)) == "2024-03-01T00:00:00.000000+00:00"
+    bobs = history_entries(store, since=start, actor="Bob")
+    assert [c.op for c in bobs] == ["update_node", "update_edge"]
+    assert [c.actor for c in history_entries(store, since=start)].count("Ada") == 8
+    titles = target_titles(store, history_entries(store, since=start))
+    assert titles["kq:2"] == "Weg?"  # deleted, named from the history
+    assert titles["lp:dmi"] == "DMI-ecosysteem"  # an edge end, named from the store
+    renamed = field_changes(bobs[0])
+    assert {f["field"]: (f["before"], f["after"]) for f in renamed} == {
+        "title": ("Tussentitel?", "Nieuwe titel?"),
+        "owner": (None, "Ada"),
+    }
+    assert field_changes(history_entries(store, since=start, target="kq:3")[0]) == []

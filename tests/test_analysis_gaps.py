@@ -5,6 +5,7 @@ from __future__ import annotations
 from kgraph.analysis import GAP_LABELS, find_gaps
 from kgraph.model import Edge, Node
 from kgraph.store.base import GraphStore
+from kgraph.texts import text
 
 
 def kq(node_id: str) -> Node:
@@ -65,8 +66,9 @@ def test_result_is_plain_data_with_labels_in_both_languages(store: GraphStore) -
     assert data["counts"]["unfed_knowledge_questions"] == 3
     assert data["total"] == 3 + 2 + 1 + 2 + 2
     assert set(data["labels"]) == set(GAP_LABELS) == set(data["groups"])
-    for label in data["labels"].values():
-        assert {"nl", "en", "nl_help", "en_help"} <= set(label)
+    for label in data["labels"].values():  # catalogue keys, in both languages
+        for key in (label["title"], label["help"]):
+            assert text(key, "nl") and text(key, "en") and text(key, "nl") != text(key, "en")
 
 
 def test_fixing_a_gap_removes_it(store: GraphStore) -> None:

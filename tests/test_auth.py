@@ -8,6 +8,7 @@ import inspect
 import json
 import os
 import re
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,8 @@ def _calls(store: GraphStore) -> dict[str, Any]:
         "bulk_load": lambda: store.bulk_load([Node("kq:bulk", "knowledge_question", "B?")], []),
         "delete_node": lambda: store.delete_node("kq:a"),
         "wipe": lambda: store.wipe(),
+        "snapshot": lambda: store.snapshot(Path(tempfile.mkdtemp()) / "snap.db"),
+        "load_snapshot": lambda: store.load_snapshot(Path(tempfile.mkdtemp()) / "x.db"),
     }
 
 

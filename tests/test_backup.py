@@ -3,7 +3,9 @@ restore refuses a store that holds anything unless told to replace it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -223,3 +225,151 @@ def test_only_admins_back_up_and_restore(tmp_path: Path) -> None:
         restore(tmp_path / "admin.db", GuardedStore(store, "ed", "editor"), replace=True)
     restore(tmp_path / "admin.db", GuardedStore(store, "root", "admin"), replace=True)
     store.close()
+
+
+def _temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if "kgraph-tmp" in p.name or p.suffix == ".tmp")
+
+
+def test_backup_refuses_a_store_file_another_process_has_open(backend: str, tmp_path: Path) -> None:
+    """Renaming a snapshot over a database in use corrupted it: refused, on both backends."""
+    store = open_test_store(backend, tmp_path)
+    live = tmp_path / "elsewhere" / "live.db"
+    live.parent.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, str(HELPER), str(live)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        store.add_node(Node("cop:a", "cop", "A"))
+        acks = _Acks(proc)
+        acks.wait_for(5)
+        with pytest.raises(KGraphError, match="in use"):
+            backup(store, live, overwrite=True)
+        acks.wait_for(len(acks.numbers) + 5)  # the writer is not disturbed
+        proc.kill()
+        proc.wait()
+        with EmbeddedStore(live) as other:
+            last, problems = check(other, set(acks.numbers))
+            assert problems == [] and last >= max(acks.numbers)
+            assert other.integrity_problems() == []
+        assert _temps(live.parent) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if backend == "neo4j":
+            store.wipe()
+        store.close()
+
+
+def test_cli_backup_onto_the_store_itself_is_refused(tmp_path: Path) -> None:
+    """``kgraph --store live.db backup live.db --overwrite`` while a writer has it open."""
+    live = tmp_path / "live.db"
+    proc = subprocess.Popen(
+        [sys.executable, str(HELPER), str(live)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        acks = _Acks(proc)
+        acks.wait_for(5)
+        result = CliRunner().invoke(cli, ["--store", str(live), "backup", str(live), "--overwrite"])
+        assert result.exit_code == 2
+        assert "is the store being backed up" in result.stderr
+        acks.wait_for(len(acks.numbers) + 5)
+        proc.kill()
+        proc.wait()
+        with EmbeddedStore(live) as store:
+            last, problems = check(store, set(acks.numbers))
+            assert problems == [] and last >= max(acks.numbers)
+            assert store.integrity_problems() == []
+            # the same file under another name (a hard link) is the store too
+            twin = tmp_path / "twin.db"
+            os.link(live, twin)
+            with pytest.raises(KGraphError, match="is the store being backed up"):
+                backup(store, twin, overwrite=True)
+        assert _temps(tmp_path) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_backup_removes_temporaries_of_killed_backups(backend: str, tmp_path: Path) -> None:
+    """A backup killed mid-way (SIGKILL) leaves its temporary file: the next one removes
+    it, and never one of a backup still running."""
+    store = open_test_store(backend, tmp_path / "s")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = [
+        out / f".snap.db.{dead.pid}-0123abcd.kgraph-tmp",
+        out / f".snap.db.{dead.pid}-0123abcd.kgraph-tmp-journal",
+    ]
+    busy = out / f".snap.db.{running.pid}-4567cdef.kgraph-tmp"
+    try:
+        for path in [*stale, busy]:
+            path.write_bytes(b"half a snapshot")
+        store.add_node(Node("cop:a", "cop", "A"))
+        backup(store, out / "snap.db")
+        assert _temps(out) == [busy.name]
+        with EmbeddedStore(out / "snap.db") as snap:
+            assert [n.id for n in snap.nodes()] == ["cop:a"]
+    finally:
+        running.kill()
+        running.wait()
+        if backend == "neo4j":
+            store.wipe()
+        store.close()
+
+
+def test_cli_backup_stopped_by_sigterm_leaves_no_temporary(tmp_path: Path) -> None:
+    """SIGTERM during a backup: the process cleans up before it ends."""
+    store = EmbeddedStore(tmp_path / "big.db")
+    _fill(store, BULK["embedded"])
+    store.close()
+    out = tmp_path / "out"
+    out.mkdir()
+    for _attempt in range(10):
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "kgraph"), "--store", str(tmp_path / "big.db")]
+            + ["backup", str(out / "snap.db"), "--overwrite"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        seen = False
+        while proc.poll() is None:
+            if _temps(out):
+                proc.send_signal(signal.SIGTERM)
+                seen = True
+                break
+            time.sleep(0.001)
+        proc.wait()
+        if seen and proc.returncode != 0:
+            break
+    else:
+        pytest.fail("never caught a backup while it was writing its temporary file")
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert _temps(out) == []
+
+
+def test_backup_of_an_empty_store_is_refused_unless_asked(backend: str, tmp_path: Path) -> None:
+    """A mistyped --store path is a new, empty store: it is not backed up as 0 nodes."""
+    store = open_test_store(backend, tmp_path / "s")
+    try:
+        with pytest.raises(KGraphError, match="is empty"):
+            backup(store, tmp_path / "snap.db")
+        assert not (tmp_path / "snap.db").exists()
+        result = backup(store, tmp_path / "snap.db", allow_empty=True)
+        assert (result.nodes, result.edges, result.changes) == (0, 0, 0)
+    finally:
+        store.close()
+
+
+def test_cli_backup_of_a_mistyped_store_path_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "tpyo.db"), "backup", str(tmp_path / "snap.db")]
+    )
+    assert result.exit_code == 2
+    assert "created a new, empty store" in result.stderr and "is empty" in result.stderr
+    assert not (tmp_path / "snap.db").exists()

@@ -16,6 +16,7 @@ from kgraph.store.embedded import EmbeddedStore
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     db = tmp_path / "t.db"
+    EmbeddedStore(db).close()  # an existing store (a new one is announced on stderr)
 
     def invoke(*args: str, actor: str = "tester") -> tuple[int, str, str]:
         result = CliRunner().invoke(cli, ["--store", str(db), "--as", actor, *args])

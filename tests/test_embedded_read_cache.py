@@ -1,7 +1,7 @@
 """The embedded store's read cache never shows stale or shared data.
 
 Neighbourhoods are served from memory once their rows have been read (see
-``kgraph.store.embedded_cache``); these tests change the graph in every way the cache could
+``kgraph.store.embedded.cache``); these tests change the graph in every way the cache could
 miss (this store, another connection, another process, a rolled-back transaction, another
 thread) and compare with what a filtered, uncached read gives.
 """
@@ -17,7 +17,7 @@ import pytest
 from kgraph.model import Edge, Node
 from kgraph.store.base import Subgraph
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.store.embedded_cache import ReadCache
+from kgraph.store.embedded.cache import ReadCache
 
 
 def _graph(store: EmbeddedStore, questions: int = 12) -> None:

@@ -69,30 +69,30 @@ def test_summary_counts_each_item_once_under_its_furthest_status(handover: Graph
         "in_discussion": 1,
         "proposed": 0,
         "declined": 0,
-        "not_landed": 1,
+        "none": 1,
         "total": 3,
     }
-    assert data.summary["cop"]["proposed"] == 1 and data.summary["cop"]["not_landed"] == 1
-    assert data.summary["showcase"]["not_landed"] == 1
-    assert [n.id for n in data.unlanded] == ["cq:c", "cop:eth", "showcase:d"]
+    assert data.summary["cop"]["proposed"] == 1 and data.summary["cop"]["none"] == 1
+    assert data.summary["showcase"]["none"] == 1
+    assert [n["id"] for n in data.unlanded] == ["cq:c", "cop:eth", "showcase:d"]
 
 
 def test_sections_per_landing_place_and_cop(handover: GraphStore) -> None:
     data = collect(handover)
-    places = {s.node.id: s for s in data.places}
-    assert places["lp:slim"].parent is not None and places["lp:slim"].parent.id == "lp:dmi"
+    places = {s.node["id"]: s for s in data.places}
+    assert [p["id"] for p in places["lp:slim"].parents] == ["lp:dmi"]
     row = places["lp:slim"].rows[0]
-    assert (row.item.id, row.status, row.decided_on, row.decided_by, row.note) == (
+    assert (row["id"], row["handover"], row["decided_on"], row["decided_by"], row["note"]) == (
         "cq:a",
         "accepted",
         "2024-03-12",
         "Stuurgroep",
         "Belegd bij DMI",
     )
-    assert [r.status for r in places["lp:aic"].rows] == ["in_discussion", "declined"]
-    cop = next(s for s in data.cops if s.node.id == "cop:lm")
+    assert [r["handover"] for r in places["lp:aic"].rows] == ["in_discussion", "declined"]
+    cop = next(s for s in data.cops if s.node["id"] == "cop:lm")
     # the CoP's own handover, cq:a through its knowledge question (two places), cq:c raised in it
-    assert sorted((r.item.id, r.place.id if r.place else None) for r in cop.rows) == [
+    assert sorted((r["id"], r["place"]) for r in cop.rows) == [
         ("cop:lm", "lp:dmi"),
         ("cq:a", "lp:aic"),
         ("cq:a", "lp:slim"),
@@ -156,3 +156,16 @@ def test_real_citydeal_report_and_cli(tmp_path: Path) -> None:
         assert f"### {place.title}" in text.replace("\\", "")
     bad = runner.invoke(cli, ["--store", db, "report", "handover", str(tmp_path / "x.pdf")])
     assert bad.exit_code == 2 and ".md, .html or .xlsx" in bad.output
+
+
+def test_report_projects_the_handover_analysis(handover: GraphStore) -> None:
+    """The report counts nothing itself: its summary and rows are the analysis's."""
+    from kgraph.analysis import handover_coverage
+
+    coverage = handover_coverage(handover)
+    data = collect(coverage)
+    assert data.summary == coverage.summary
+    assert sorted(r["edge"] for s in data.places for r in s.rows) == sorted(
+        r["edge"] for r in coverage.rows if r["edge"]
+    )
+    assert handover_report(coverage, "md") == handover_report(handover, "md")

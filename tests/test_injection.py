@@ -267,9 +267,9 @@ def test_xlsx_export_neutralised_and_lossless() -> None:
 
 _LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'", re.S)
 _MAP = r"\{(?:[A-Za-z_][A-Za-z0-9_]*: (?:''|\[(?:'', )*''\]|-?[0-9.e+-]+|true|false)(?:, )?)*\}"
-_NODE = re.compile(rf"MERGE \(n:Node \{{id: ''\}}\) SET n:`[A-Za-z]+` SET n \+= {_MAP};")
+_NODE = re.compile(rf"MERGE \(n:KgraphItem \{{id: ''\}}\) SET n:`[A-Za-z]+` SET n \+= {_MAP};")
 _EDGE = re.compile(
-    rf"MATCH \(a:Node \{{id: ''\}}\), \(b:Node \{{id: ''\}}\) "
+    rf"MATCH \(a:KgraphItem \{{id: ''\}}\), \(b:KgraphItem \{{id: ''\}}\) "
     rf"MERGE \(a\)-\[r:`[A-Z_]+`\]->\(b\) SET r \+= {_MAP};"
 )
 
@@ -301,7 +301,7 @@ def test_cypher_script_runs_in_neo4j_and_creates_exactly_the_graph() -> None:
             session.run("MATCH (n) DETACH DELETE n").consume()
             for statement in _statements(cypher.script(sub)):
                 session.run(statement).consume()  # type: ignore[arg-type]
-            titles = session.run("MATCH (n:Node) RETURN n.id AS id, n.title AS title").data()
+            titles = session.run("MATCH (n:KgraphItem) RETURN n.id AS id, n.title AS title").data()
             rels = session.run("MATCH ()-[r]->() RETURN r.note AS note, type(r) AS t").data()
             session.run("MATCH (n) DETACH DELETE n").consume()
     finally:

@@ -19,9 +19,9 @@ from conftest import neo4j_uri_or_skip, open_test_store
 from kgraph.cli import cli
 from kgraph.errors import DuplicateError, StoreError, ValidationError
 from kgraph.model import Edge, Node
-from kgraph.store import neo4j as backend
-from kgraph.store import neo4j_cypher as cy
 from kgraph.store.neo4j import Neo4jStore
+from kgraph.store.neo4j import cypher as cy
+from kgraph.store.neo4j import session as backend
 
 INJECTION = "}) DETACH DELETE n //"
 HOSTILE = [
@@ -285,3 +285,64 @@ def test_routing_uri_works_against_a_single_server(store: Neo4jStore) -> None:
     assert got is not None and got.updated_by == "router"
     assert [n.id for n in routed.search("gerouteerde")] == ["kq:r"]
     assert store.get_node("kq:r") == got  # the same database through Bolt directly
+
+
+# --- a Cypher export run into the store's own database ------------------------------------
+
+
+def test_cypher_export_run_into_the_store_database_leaves_the_store_intact(
+    store: Neo4jStore,
+) -> None:
+    """User props named like the backend's own fields (``props``, ``search``, ``degree``,
+    ``search_title``) reach the database as native properties only in an export; running
+    that export into the store's database must not change what the store reads."""
+    from kgraph.export import cypher as export_cypher
+
+    clashing = {"props": "niet-json", "search": "zzz", "degree": 10_000, "search_title": "zzz"}
+    store.add_node(Node("cop:ethiek", "cop", "Ethiek", props=clashing))
+    store.add_node(Node("lp:dmi", "landing_place", "DMI-ecosysteem", props={"degree": -5}))
+    store.add_node(Node("org:tud", "organisation", "TU Delft"))
+    store.add_edge(Edge("cop:ethiek", "LANDS_IN", "lp:dmi", {"status": "accepted"}))
+    store.add_edge(Edge("lp:dmi", "INVOLVES", "org:tud", {"role": "lead"}))
+    before = {
+        "nodes": [n.to_dict() for n in store.nodes()],
+        "edges": [e.to_dict() for e in store.edges()],
+        "counts": store.counts().to_dict(),
+        "history": len(store.history()),
+        "search": [n.id for n in store.search("ethiek")],
+        "around": sorted(store.neighbourhood(["lp:dmi"], depth=1).nodes),
+    }
+    script = export_cypher.script(store.export_all())
+    with (
+        neo4j.GraphDatabase.driver(neo4j_uri_or_skip(), auth=None) as driver,
+        driver.session() as session,
+    ):
+        for line in script.splitlines():
+            if line and not line.startswith("//"):
+                session.run(line).consume()  # type: ignore[arg-type]
+    # the store reads exactly as before
+    after = {
+        "nodes": [n.to_dict() for n in store.nodes()],
+        "edges": [e.to_dict() for e in store.edges()],
+        "counts": store.counts().to_dict(),
+        "history": len(store.history()),
+        "search": [n.id for n in store.search("ethiek")],
+        "around": sorted(store.neighbourhood(["lp:dmi"], depth=1).nodes),
+    }
+    assert after == before
+    assert store.get_node("cop:ethiek") is not None
+    assert store.get_node("cop:ethiek").props == clashing  # type: ignore[union-attr]
+    assert raw("MATCH (n:Node {id: 'lp:dmi'}) RETURN n.degree AS d") == [{"d": 2}]
+    # the export is there, as its own copy
+    exported = raw("MATCH (n:KgraphItem) RETURN n.id AS id, n.degree AS degree ORDER BY id")
+    assert [r["id"] for r in exported] == ["cop:ethiek", "lp:dmi", "org:tud"]
+    assert exported[0]["degree"] == 10_000
+    # the store still writes and deletes normally beside the copy
+    store.delete_node("lp:dmi")
+    assert store.counts().edges == {}
+    assert [r["id"] for r in raw("MATCH (n:KgraphItem) RETURN n.id AS id")] == [
+        "cop:ethiek",
+        "lp:dmi",
+        "org:tud",
+    ]
+    raw("MATCH (n:KgraphItem) DETACH DELETE n")

@@ -216,6 +216,82 @@ def test_neighbourhood_depth_and_filters(store: GraphStore) -> None:
         store.neighbourhood(["nope"], 1)
 
 
+def _hub_graph(store: GraphStore) -> list[str]:
+    """cop:a with a few neighbours and one hub (lp:dmi, 30 organisations); the hub's own
+    leaves, returned, are what a cut at the hub picks from."""
+    leaves = [f"org:o{i:02d}" for i in range(30)]
+    nodes = [
+        Node("cop:a", "cop", "CoP"),
+        Node("lp:dmi", "landing_place", "DMI-ecosysteem"),
+        Node("theme:t", "theme", "Thema"),
+        Node("cq:x", "complex_question", "Complexe vraag"),
+        *(q(f"kq:{i}", f"Vraag {i}") for i in (1, 2, 3)),
+        *(Node(o, "organisation", o) for o in leaves),
+    ]
+    edges = [Edge("lp:dmi", "INVOLVES", o) for o in leaves]
+    edges += [Edge("cop:a", "INVOLVES", o) for o in ("org:o01", "org:o02")]
+    edges += [
+        Edge("cop:a", "LANDS_IN", "lp:dmi", {"status": "proposed"}),
+        Edge("cop:a", "CONTINUES_AS", "theme:t"),
+        Edge("theme:t", "INVOLVES", "org:o03"),
+        *(Edge(f"kq:{i}", "RAISED_IN", "cop:a") for i in (1, 2, 3)),
+        Edge("kq:1", "FEEDS", "cq:x"),
+        Edge("cq:x", "LANDS_IN", "lp:dmi", {"status": "proposed"}),
+    ]
+    store.bulk_load(nodes, edges)
+    return leaves
+
+
+def _reference_selection(
+    store: GraphStore, focus: str, depth: int, cap: int, kinds: list[str] | None = None
+) -> tuple[set[str], bool]:
+    """The selection the shared search makes over the public contract alone (every
+    neighbour list read in full through ``neighbours``)."""
+    from kgraph.store.neighbourhood import capped_bfs, level_by_node
+
+    def degree(node_id: str) -> int:
+        return len(store.edges(node_id=node_id))
+
+    def expand(node_id: str, seen: object, n: int) -> list[tuple[str, int]]:
+        found: dict[str, int] = {}
+        for _edge, other in store.neighbours(node_id):
+            if other.id in seen or other.id in found:  # type: ignore[operator]
+                continue
+            if kinds and other.kind not in kinds:
+                continue
+            found[other.id] = degree(other.id)
+            if len(found) >= n:
+                break
+        return list(found.items())
+
+    ids, truncated = capped_bfs([focus], depth, cap, {focus: degree(focus)}, level_by_node(expand))
+    return set(ids), truncated
+
+
+def test_neighbourhood_follows_the_shared_search(store: GraphStore) -> None:
+    """Each backend reads adjacency its own way (Neo4j a whole level per round trip);
+    what is selected is the shared search's: focus first, low degree before hubs, cut at
+    the cap (only which of a hub's leaves fill the last places is the backend's choice)."""
+    leaves = set(_hub_graph(store))
+    for depth, kinds in ((1, None), (2, None), (2, ["cop", "organisation", "theme"])):
+        sub = store.neighbourhood(["cop:a"], depth=depth, kinds=kinds)
+        ref, truncated = _reference_selection(store, "cop:a", depth, 300, kinds)
+        assert set(sub.nodes) == ref and sub.truncated is truncated is False
+        members = set(sub.nodes)
+        assert [e.key for e in sub.edges] == [
+            e.key for e in store.edges() if e.src in members and e.dst in members
+        ]
+    # depth 1 selects 8 nodes; 5 more fit: the hub goes last, so cq:x (via kq:1) and
+    # org:o03 (via theme:t) come before 3 of the hub's leaves
+    sub = store.neighbourhood(["cop:a"], depth=2, cap=13)
+    ref, truncated = _reference_selection(store, "cop:a", 2, 13)
+    assert sub.truncated and truncated and len(sub.nodes) == len(ref) == 13
+    assert {"cq:x", "org:o03"} <= set(sub.nodes)
+    assert set(sub.nodes) - leaves == ref - leaves
+    assert len(set(sub.nodes) & leaves) == len(ref & leaves)
+    assert list(sub.nodes)[0] == "cop:a"
+
+
 def test_neighbourhood_is_capped_and_says_so(store: GraphStore) -> None:
     hub = Node("lp:hub", "landing_place", "DMI-ecosysteem")
     cqs = [Node(f"cq:{i:03d}", "complex_question", f"Vraag {i}") for i in range(120)]

@@ -8,6 +8,7 @@ written down here."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +27,7 @@ from kgraph.analysis.handover import EXPLANATIONS
 from kgraph.analysis.similar import DISMISSED_PROP
 from kgraph.model import HANDOVER_STATUSES, STATUS_LABELS
 from kgraph.store.embedded import EmbeddedStore
+from kgraph.texts import render
 from kgraph.ui.i18n import STRINGS
 from kgraph.ui.pages import explore, gaps, similar
 
@@ -58,16 +60,16 @@ def test_gaps_page_shows_every_category_with_the_analysis_counts(
     at = open_page("gaps")
     assert at.title[0].value == "Hiaten"
     for name, rows in found.groups.items():
-        box = expander(at, GAP_LABELS[name]["nl"] + " (")
+        box = expander(at, STRINGS[GAP_LABELS[name]["title"]]["nl"] + " (")
         assert box.label.endswith(f"({len(rows)})")
-        assert GAP_LABELS[name]["nl_help"] in [c.value for c in box.caption]
+        assert STRINGS[GAP_LABELS[name]["help"]]["nl"] in [c.value for c in box.caption]
         if rows:
             assert ids_in(box.dataframe[0].value, reader) == {r["id"] for r in rows}
     for name in gaps.HANDOVER_GAPS:
         rows = getattr(coverage, name)
         box = expander(at, STRINGS[f"gaps_{name}"]["nl"] + " (")
         assert box.label.endswith(f"({len(rows)})")
-        assert EXPLANATIONS[name]["nl"] in [c.value for c in box.caption]
+        assert STRINGS[EXPLANATIONS[name]]["nl"] in [c.value for c in box.caption]
 
 
 def test_the_city_deal_gaps_are_named(db: Path, reader: EmbeddedStore) -> None:
@@ -116,7 +118,7 @@ def test_centrality_ranks_as_the_analysis_does(db: Path, reader: EmbeddedStore) 
     assert list(frame["#"]) == [1, 2, 3, 4, 5]
     # the plain-language sentences are the analysis' own
     words = "\n".join(t.value for t in at.text)
-    assert expected[0]["explanation"]["nl"] in words
+    assert render(expected[0]["explanation"], "nl") in words
     # the best-connected item can be shown in Verkennen
     at.selectbox(key="gaps_central_pick_nl").set_value(expected[1]["id"]).run()
     at.button(key="gaps_central_go").click().run()
@@ -224,6 +226,7 @@ def test_changes_since_shows_a_handover_moved_on_overdracht(
     at = open_page("handover", name="Stuurgroep Sam")
     at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
     at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
+    at.date_input(key=f"handover_decided_on_{edge.key}").set_value(date(2024, 3, 12))
     button(at, "Besluit opslaan").click().run()
     assert not at.exception, [e.message for e in at.exception]
     # and a change made elsewhere (the CLI, another process) is in it too

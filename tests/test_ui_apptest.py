@@ -5,10 +5,12 @@ name typed in the sidebar."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from helpers.ui import PAGES, button, open_page
 
+from kgraph.export.markdown import unescape_markdown
 from kgraph.model import Node
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.ui.pages import explore, handover, history, questions
@@ -202,6 +204,7 @@ def test_handover_decision_is_stored_and_in_the_history(db: Path, reader: Embedd
     at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
     at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
     at.text_area(key=f"handover_note_{edge.key}").input("Akkoord in de stuurgroep van maart.")
+    at.date_input(key=f"handover_decided_on_{edge.key}").set_value(date(2024, 3, 12))
     button(at, "Besluit opslaan").click().run()
     assert not at.exception, [e.message for e in at.exception]
 
@@ -210,7 +213,7 @@ def test_handover_decision_is_stored_and_in_the_history(db: Path, reader: Embedd
     assert stored.props["status"] == "accepted"
     assert stored.props["note"] == "Akkoord in de stuurgroep van maart."
     assert stored.props["decided_by"] == "Stuurgroep Sam"
-    assert stored.props["decided_on"]
+    assert stored.props["decided_on"] == "2024-03-12"
     last = reader.history(target=edge.key)[-1]
     assert (last.op, last.actor) == ("update_edge", "Stuurgroep Sam")
     # the page shows it at once: one more "belegd"
@@ -225,7 +228,8 @@ def test_handover_lists_what_has_no_landing_place(db: Path, reader: EmbeddedStor
     at = open_page("handover")
     box = "\n".join(e.value for e in at.error)
     assert "zonder landingsplaats" in box
-    assert "Vraag \\<b\\>zonder\\</b\\> plek" in box  # escaped: shown as text, not markup
+    # escaped: shown as text, not markup
+    assert "<b>" not in box and "Vraag <b>zonder</b> plek" in unescape_markdown(box)
 
 
 # --- explore and export -----------------------------------------------------------------

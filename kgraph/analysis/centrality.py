@@ -14,31 +14,20 @@ same every run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from kgraph.analysis._graph import Source, fetch, item
-from kgraph.model import NODE_LABELS, check_node_kind
+from kgraph.model import check_node_kind
 
 EXACT_LIMIT = 1000
 DEFAULT_SAMPLES = 300
 SEED = 42
 
-EXPLANATION = {
-    "nl": (
-        "Verbindingen: met hoeveel items iets direct verbonden is. Brugfunctie: welk deel "
-        "van de kortste routes tussen twee andere items erdoorheen loopt; een hoge "
-        "brugfunctie betekent dat het delen van de graaf bij elkaar houdt die anders ver "
-        "uit elkaar liggen."
-    ),
-    "en": (
-        "Links: how many items something is directly connected to. Bridging: the share of "
-        "shortest routes between two other items that pass through it; high bridging "
-        "means it holds together parts of the graph that would otherwise be far apart."
-    ),
-}
+#: catalogue key (``kgraph.texts``) of what the two measures mean
+EXPLANATION = "central_why"
 
 
 @dataclass(frozen=True)
@@ -50,7 +39,7 @@ class Centrality:
     approximate: bool
     samples: int | None
     kinds: tuple[str, ...] = ()
-    explanation: dict[str, str] = field(default_factory=lambda: dict(EXPLANATION))
+    explanation: str = EXPLANATION
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,27 +47,15 @@ class Centrality:
             "approximate": self.approximate,
             "samples": self.samples,
             "kinds": list(self.kinds),
-            "explanation": dict(self.explanation),
+            "explanation": self.explanation,
             "rows": self.rows,
         }
 
 
-def _explain(title: str, kind: str, degree: int, share: float) -> dict[str, str]:
-    pct = f"{share * 100:.1f}"
-    nl_kind = NODE_LABELS[kind]["nl"].lower() if kind != "cop" else "CoP"
-    en_kind = NODE_LABELS[kind]["en"].lower() if kind != "cop" else "CoP"
-    if share == 0:
-        nl_bridge, en_bridge = (
-            "is geen brug tussen andere items",
-            "is no bridge between other items",
-        )
-    else:
-        nl_bridge = f"ligt op {pct.replace('.', ',')}% van de kortste routes tussen andere items"
-        en_bridge = f"lies on {pct}% of the shortest routes between other items"
-    return {
-        "nl": f"{nl_kind} '{title}' heeft {degree} verbindingen en {nl_bridge}.",
-        "en": f"{en_kind} '{title}' has {degree} links and {en_bridge}.",
-    }
+def _explain(title: str, kind: str, degree: int, share: float) -> dict[str, Any]:
+    """A row in plain words, as a catalogue key and its parameters (``kgraph.texts``)."""
+    key = "central_row_no_bridge" if share == 0 else "central_row_bridge"
+    return {"key": key, "params": {"kind": kind, "title": title, "degree": degree, "share": share}}
 
 
 def centrality(

@@ -10,36 +10,32 @@ when; new and removed handovers are under the links added and removed, with thei
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from kgraph.model import STATUS_LABELS, SYSTEM_FIELDS
+from kgraph.model import SYSTEM_FIELDS
 from kgraph.store.base import Change, GraphStore
+from kgraph.texts import Message
 from kgraph.timeutil import parse_moment
 
 #: keys that describe a node or edge rather than change with it
 _SKIP = SYSTEM_FIELDS | {"created_at"}
 
-EXPLANATIONS: dict[str, dict[str, str]] = {
-    "handover": {
-        "nl": "Overdrachten waarvan de status veranderde (van → naar), door wie en wanneer.",
-        "en": "Handovers whose status moved (from → to), by whom and when.",
-    },
-    "nodes": {
-        "nl": "Items die erbij kwamen, verdwenen of veranderden, per soort.",
-        "en": "Items added, removed or changed, by kind.",
-    },
-    "edges": {
-        "nl": "Verbindingen die erbij kwamen, verdwenen of veranderden, per soort.",
-        "en": "Links added, removed or changed, by kind.",
-    },
+#: part -> catalogue key (``kgraph.texts``) of what it lists
+EXPLANATIONS: dict[str, str] = {
+    "handover": "changes_handover_why",
+    "nodes": "changes_nodes_why",
+    "edges": "changes_edges_why",
 }
 
 
 @dataclass(frozen=True)
 class ChangeReport:
-    """The result of ``changes_since``; every part is plain, JSON-ready data."""
+    """The result of ``changes_since``; every part is plain, JSON-ready data. ``headline``
+    is a catalogue message (``{"key": ..., "params": {...}}``, render it with
+    ``kgraph.texts.render``); ``explanations`` maps each part to a catalogue key."""
 
     since: str
     until: str | None
@@ -47,8 +43,8 @@ class ChangeReport:
     handover: list[dict[str, Any]]
     nodes: dict[str, dict[str, list[dict[str, Any]]]]
     edges: dict[str, dict[str, list[dict[str, Any]]]]
-    headline: dict[str, str]
-    explanations: dict[str, dict[str, str]] = field(default_factory=lambda: dict(EXPLANATIONS))
+    headline: dict[str, Any]
+    explanations: dict[str, str] = field(default_factory=lambda: dict(EXPLANATIONS))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +60,7 @@ class ChangeReport:
 
 
 def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``{"field", "before", "after"}`` for every field that differs (bookkeeping left out)."""
     keys = sorted((set(before) | set(after)) - _SKIP)
     return [
         {"field": k, "before": before.get(k), "after": after.get(k)}
@@ -74,6 +71,39 @@ def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str,
 
 def _is_edge(target: str) -> bool:
     return target.count("|") == 2
+
+
+def field_changes(change: Change) -> list[dict[str, Any]]:
+    """The fields one history entry changed, as ``{"field", "before", "after"}`` rows
+    (empty for an add or a delete)."""
+    if change.before is None or change.after is None:
+        return []
+    return _diff(change.before, change.after)
+
+
+def day_start(day: date) -> str:
+    """Midnight UTC of ``day`` as the ISO text history timestamps compare with."""
+    return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat(timespec="microseconds")
+
+
+def history_entries(
+    store: GraphStore,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    target: str | None = None,
+    actor: str | None = None,
+) -> list[Change]:
+    """The history entries from ``since`` (inclusive) to ``until`` (exclusive) of one
+    ``target`` (all when ``None``), made by ``actor`` (everyone when ``None``), oldest first."""
+    changes = store.history(since=since, until=until, target=target)
+    return [c for c in changes if actor is None or c.actor == actor]
+
+
+def target_titles(store: GraphStore, changes: Sequence[Change]) -> dict[str, str]:
+    """Titles of the nodes ``changes`` name, edge ends included: from the history itself (so
+    a deleted item keeps its name), else from the store; an unknown id maps to itself."""
+    return _titles(store, list(changes))
 
 
 def changes_since(store: GraphStore, since: str, until: str | None = None) -> ChangeReport:
@@ -196,8 +226,6 @@ def _handover_moves(history: list[Change], title: Any) -> list[dict[str, Any]]:
                 "dst_title": title(dst),
                 "from": old,
                 "to": new,
-                "from_label": STATUS_LABELS.get(str(old), {}),
-                "to_label": STATUS_LABELS.get(str(new), {}),
                 "by": change.actor,
                 "at": change.at,
                 "decided_by": final.get("decided_by"),
@@ -208,20 +236,8 @@ def _handover_moves(history: list[Change], title: Any) -> list[dict[str, Any]]:
     return moves
 
 
-def _headline(summary: Mapping[str, Any]) -> dict[str, str]:
-    """One sentence per language, for the top of a page or an email."""
-    s = summary
-    return {
-        "nl": (
-            f"{s['nodes_added']} items toegevoegd, {s['nodes_changed']} gewijzigd, "
-            f"{s['nodes_removed']} verwijderd; {s['edges_added']} verbindingen toegevoegd, "
-            f"{s['edges_removed']} verwijderd; {s['handover_moves']} overdrachtsstatussen "
-            f"veranderd ({s['changes']} wijzigingen door {len(s['by'])} personen)."
-        ),
-        "en": (
-            f"{s['nodes_added']} items added, {s['nodes_changed']} changed, "
-            f"{s['nodes_removed']} removed; {s['edges_added']} links added, "
-            f"{s['edges_removed']} removed; {s['handover_moves']} handover statuses moved "
-            f"({s['changes']} changes by {len(s['by'])} people)."
-        ),
-    }
+def _headline(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The period in one sentence (for the top of a page or an email), as a catalogue
+    message: the counts of ``summary`` and how many people made the changes."""
+    params = {k: v for k, v in summary.items() if isinstance(v, int)}
+    return Message("changes_headline", params | {"people": len(summary["by"])}).to_dict()

@@ -19,44 +19,24 @@ import networkx as nx
 from kgraph.analysis._graph import Source, fetch, item, sort_items
 from kgraph.model import QUESTION_KINDS
 
-#: gap name -> Dutch and English title and explanation, in the order they are shown.
+#: gap name -> catalogue keys (``kgraph.texts``) of its title and explanation, in the order
+#: they are shown
 GAP_LABELS: dict[str, dict[str, str]] = {
-    "unfed_knowledge_questions": {
-        "nl": "Kennisvragen die geen complexe vraag voeden",
-        "en": "Knowledge questions that feed no complex question",
-        "nl_help": "Deze vragen zijn nog niet samengebracht in een achterliggende complexe vraag.",
-        "en_help": "These questions have not been brought together in a complex question yet.",
-    },
-    "unraised_questions": {
-        "nl": "Vragen die nergens gesteld zijn",
-        "en": "Questions raised nowhere",
-        "nl_help": "Niet gekoppeld aan een CoP of kennisthema, dus niemand is er eigenaar van.",
-        "en_help": "Not linked to a CoP or knowledge theme, so nobody owns them.",
-    },
-    "stranded_cops": {
-        "nl": "CoP's zonder vervolg en zonder landingsplaats",
-        "en": "CoPs that neither continue as a theme nor land anywhere",
-        "nl_help": "Wat hier is opgebouwd dreigt verloren te gaan als het programma stopt.",
-        "en_help": "What was built here may be lost when the programme ends.",
-    },
-    "empty_themes": {
-        "nl": "Kennisthema's zonder vragen",
-        "en": "Themes without questions",
-        "nl_help": "Er is geen vraag gesteld in het thema of in een CoP die erin verdergaat.",
-        "en_help": "No question was raised in the theme or in a CoP that continues as it.",
-    },
-    "isolated": {
-        "nl": "Losse items zonder enige verbinding",
-        "en": "Items with no links at all",
-        "nl_help": "Koppel ze of ruim ze op.",
-        "en_help": "Link them or tidy them away.",
-    },
+    name: {"title": f"gap_{name}", "help": f"gap_{name}_help"}
+    for name in (
+        "unfed_knowledge_questions",
+        "unraised_questions",
+        "stranded_cops",
+        "empty_themes",
+        "isolated",
+    )
 }
 
 
 @dataclass(frozen=True)
 class Gaps:
-    """The result of ``find_gaps``: per gap name a list of plain dicts naming nodes."""
+    """The result of ``find_gaps``: per gap name a list of plain dicts naming nodes, and per
+    gap name the catalogue keys of its title and explanation."""
 
     groups: dict[str, list[dict[str, Any]]]
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: dict(GAP_LABELS))

@@ -16,7 +16,7 @@ linked pairs are never proposed again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,20 +35,8 @@ _CHUNK = 1000
 
 ChunkScores = Callable[[int, int], sparse.csr_matrix]
 
-EXPLANATION = {
-    "nl": (
-        "Paren vragen die (bijna) hetzelfde vragen, op grond van de woorden die ze delen. "
-        "Een score van 1 is dezelfde tekst; boven 0,5 is meestal dezelfde vraag, "
-        "tussen 0,3 en 0,5 een verwante. Accepteer een paar om ze te koppelen "
-        "(hangt samen met) of wijs het af; afgewezen paren komen niet terug."
-    ),
-    "en": (
-        "Pairs of questions that ask (nearly) the same thing, judged by the words they "
-        "share. A score of 1 is the same text; above 0.5 is usually the same question, "
-        "0.3 to 0.5 a related one. Accept a pair to link them (relates to) or dismiss it; "
-        "dismissed pairs are not proposed again."
-    ),
-}
+#: catalogue key (``kgraph.texts``) of what the proposals mean and how to review them
+EXPLANATION = "similar_why"
 
 
 @dataclass(frozen=True)
@@ -87,7 +75,7 @@ class SimilarResult:
     questions: int
     skipped_linked: int = 0
     skipped_dismissed: int = 0
-    explanation: dict[str, str] = field(default_factory=lambda: dict(EXPLANATION))
+    explanation: str = EXPLANATION
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,7 +84,7 @@ class SimilarResult:
             "questions": self.questions,
             "skipped_linked": self.skipped_linked,
             "skipped_dismissed": self.skipped_dismissed,
-            "explanation": dict(self.explanation),
+            "explanation": self.explanation,
             "pairs": [p.to_dict() for p in self.pairs],
         }
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 from kgraph.auth.users import ROLES, check_role
@@ -49,6 +50,8 @@ WRITE_METHODS: dict[str, str] = {
     "bulk_load": "editor",  # admin with history= or keep_times=True (see module docstring)
     "delete_node": "admin",
     "wipe": "admin",
+    "snapshot": "admin",  # writes a file: what ``backup`` does
+    "load_snapshot": "admin",  # what ``restore`` does
 }
 
 #: methods of ``GraphStore`` that only read; every viewer may call them
@@ -303,3 +306,11 @@ class GuardedStore(GraphStore):
 
     def is_empty(self) -> bool:
         return self._store.is_empty()
+
+    def snapshot(self, dest: Path) -> None:
+        self._check("snapshot", None)
+        self._store.snapshot(dest)
+
+    def load_snapshot(self, snapshot: Path, *, replace: bool = False) -> None:
+        self._check("load_snapshot", None)
+        self._store.load_snapshot(snapshot, replace=replace)

@@ -1,5 +1,10 @@
 """``kgraph analyse ...`` (handover, gaps, central, similar, changes) and
-``kgraph similar accept|dismiss`` for reviewing proposed pairs."""
+``kgraph similar accept|dismiss`` for reviewing proposed pairs.
+
+The analyses return catalogue keys and typed rows; the words printed here come from the
+text catalogue (``kgraph.texts``) in English, or in Dutch with ``--lang nl``. Ids and status
+codes stay as they are, so they can be pasted into the next command.
+"""
 
 from __future__ import annotations
 
@@ -22,13 +27,14 @@ from kgraph.analysis.centrality import DEFAULT_SAMPLES
 from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP
 from kgraph.cli.app import Context, cli, echo_json, json_option, pass_ctx
 from kgraph.model import HANDOVER_STATUSES, NODE_KINDS
+from kgraph.texts import render, text
 
 _LANG = click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
     default="en",
     show_default=True,
-    help="Language of the explanations.",
+    help="Language of the headings and explanations (ids and codes stay as they are).",
 )
 
 
@@ -62,25 +68,25 @@ def handover(ctx: Context, as_json: bool, lang: str) -> None:
     if as_json:
         echo_json(result.to_dict())
         return
-    ex = result.explanations
-    click.echo(f"all handovers: {_counts(result.totals)}")
-    _heading("Landing places")
-    click.echo(ex["places"][lang])
+    why = result.explanations
+    click.echo(text("cli_all_handovers", lang, counts=_counts(result.totals)))
+    _heading(text("progress_landing", lang))
+    click.echo(text(why["places"], lang))
     for row in result.places:
-        via = f"  (via parts: {_counts(row['via_parts'])})" if row["parts"] else ""
+        via = (
+            "  (" + text("cli_via_parts", lang, counts=_counts(row["via_parts"])) + ")"
+            if row["parts"]
+            else ""
+        )
         click.echo(f"  {row['id']}  {row['title']}: {_counts(row['direct'])}{via}")
-    _heading("CoPs")
-    click.echo(ex["cops"][lang])
+    _heading(text("progress_cop", lang))
+    click.echo(text(why["cops"], lang))
     for row in result.cops:
         click.echo(f"  {row['id']}  {row['title']}: {_counts(row['counts'])}")
-    for name, title in (
-        ("not_accepted", "No accepted landing place"),
-        ("no_landing", "No landing place at all"),
-        ("idle_places", "Landing places that receive nothing"),
-    ):
+    for name in ("not_accepted", "no_landing", "idle_places"):
         rows: list[dict[str, Any]] = getattr(result, name)
-        _heading(f"{title} ({len(rows)})")
-        click.echo(ex[name][lang])
+        _heading(f"{text(f'gaps_{name}', lang)} ({len(rows)})")
+        click.echo(text(why[name], lang))
         for row in rows:
             statuses = ", ".join(f"{r['place']}: {r['status']}" for r in row.get("landings", []))
             click.echo(
@@ -100,8 +106,8 @@ def gaps(ctx: Context, as_json: bool, lang: str) -> None:
         return
     for name, rows in result.groups.items():
         label = result.labels[name]
-        _heading(f"{label[lang]} ({len(rows)})")
-        click.echo(label[f"{lang}_help"])
+        _heading(f"{text(label['title'], lang)} ({len(rows)})")
+        click.echo(text(label["help"], lang))
         for row in rows:
             click.echo(f"  {row['id']}  {row['title']}")
 
@@ -131,9 +137,11 @@ def central(
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(result.explanation[lang])
+    click.echo(text(result.explanation, lang))
     if result.approximate:
-        click.echo(f"(bridging estimated from {result.samples} of {result.nodes} nodes)")
+        click.echo(
+            "(" + text("central_approx", lang, samples=result.samples, nodes=result.nodes) + ")"
+        )
     click.echo(f"{'rank':>4} {'links':>6} {'bridging':>9}  item")
     for row in result.rows:
         click.echo(
@@ -141,7 +149,7 @@ def central(
         )
     if result.rows:
         click.echo()
-        click.echo(result.rows[0]["explanation"][lang])
+        click.echo(render(result.rows[0]["explanation"], lang))
 
 
 @analyse.command()
@@ -163,21 +171,23 @@ def similar(
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(result.explanation[lang])
+    click.echo(text(result.explanation, lang))
     for pair in result.pairs:
         click.echo()
         click.echo(f"{pair.score:.2f}  {pair.a}  {pair.a_title}")
         click.echo(f"      {pair.b}  {pair.b_title}")
-        click.echo(f"      shared: {', '.join(pair.shared) or '-'}")
-    click.echo(
-        f"{len(result.pairs)} pairs among {result.questions} questions "
-        f"({result.skipped_linked} already linked, {result.skipped_dismissed} dismissed left out)",
-        err=True,
+        click.echo("      " + text("cli_shared_words", lang, words=", ".join(pair.shared) or "-"))
+    found = text(
+        "similar_found",
+        lang,
+        n=len(result.pairs),
+        questions=result.questions,
+        linked=result.skipped_linked,
+        dismissed=result.skipped_dismissed,
     )
+    click.echo(found, err=True)
     if result.pairs:
-        click.echo(
-            "accept: kgraph similar accept A B   dismiss: kgraph similar dismiss A B", err=True
-        )
+        click.echo(text("cli_similar_review", lang), err=True)
 
 
 @analyse.command()
@@ -196,20 +206,20 @@ def changes(
         echo_json(report.to_dict())
         return
     click.echo(f"{report.since} .. {report.until or 'now'}")
-    click.echo(report.headline[lang])
+    click.echo(render(report.headline, lang))
     if report.handover:
-        _heading(f"Handover moves ({len(report.handover)})")
+        _heading(text("report_handover", lang, n=len(report.handover)))
         for m in report.handover:
             click.echo(
                 f"  {_short(m['src_title'], 60)} -> {_short(m['dst_title'], 40)}: "
                 f"{m['from']} -> {m['to']}  by {m['by']} at {m['at'][:16]}"
             )
-    for part, bucket in (("Items", report.nodes), ("Links", report.edges)):
+    for part, bucket in (("report_items", report.nodes), ("report_links", report.edges)):
         for what in ("added", "removed", "changed"):
             groups = bucket[what]
             if not groups:
                 continue
-            _heading(f"{part} {what}")
+            _heading(f"{text(part, lang)}: {text(f'report_{what}', lang).lower()}")
             for kind, rows in sorted(groups.items()):
                 click.echo(f"  {kind} ({len(rows)})")
                 shown = rows if show_all else rows[:10]
@@ -224,7 +234,7 @@ def changes(
                     extra = f"  [{', '.join(details)}]" if details else ""
                     click.echo(f"    {name}{extra}  ({', '.join(row['by'])})")
                 if len(shown) < len(rows):
-                    click.echo(f"    … and {len(rows) - len(shown)} more (--all lists them)")
+                    click.echo("    " + text("cli_more", lang, n=len(rows) - len(shown)))
 
 
 @cli.group(name="similar")

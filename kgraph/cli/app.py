@@ -36,6 +36,13 @@ class _Group(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"kgraph: error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
+        except sqlite3.OperationalError as exc:  # e.g. a full disk
+            click.echo(f"kgraph: error: the store failed: {exc}", err=True)
+            ctx.exit(2)
+        except sqlite3.DatabaseError as exc:  # a damaged store file met mid-command
+            store = redact(getattr(ctx.obj, "location", "the store"))
+            click.echo(f"kgraph: error: {store} is damaged or unreadable: {exc}", err=True)
+            ctx.exit(2)
         except sqlite3.Error as exc:
             click.echo(f"kgraph: error: the store failed: {exc}", err=True)
             ctx.exit(2)
@@ -53,6 +60,9 @@ class Context:
     def store(self) -> GraphStore:
         if self._store is None:
             self._store = open_store(self.location, actor=self.actor)
+            if getattr(self._store, "created", False):
+                # a mistyped path must not pass for a store that happens to be empty
+                click.echo(f"kgraph: created a new, empty store at {self.location}", err=True)
         return self._store
 
     def close(self) -> None:

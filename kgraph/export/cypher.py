@@ -1,8 +1,11 @@
 """A Cypher script that recreates a subgraph in Neo4j (``cypher-shell -f FILE``).
 
-Every node is ``MERGE``d on ``(:Node {id})`` and gets its kind's label as the Neo4j
+Every node is ``MERGE``d on ``(:KgraphItem {id})`` and gets its kind's label as the Neo4j
 backend names it (``:KnowledgeQuestion``); every edge is ``MERGE``d with its kind as
-relationship type. Labels and types come only from the model's allow-list. Properties are
+relationship type. ``KgraphItem`` is not the Neo4j backend's ``:Node``, so a script run
+into a database that holds a kgraph store adds a separate copy beside the store and never
+touches its nodes (whose ``props``, ``search`` and ``degree`` a user prop of that name
+would otherwise overwrite); the store counts only its own nodes and relationships. Labels and types come only from the model's allow-list. Properties are
 native Neo4j properties, for analysis in Neo4j Browser or Bloom (to move a whole store to a
 kgraph Neo4j store, use ``kgraph copy``). User text only ever appears inside a Cypher string literal built by
 ``literal`` (backslash, quotes and every control character escaped), one statement per
@@ -19,7 +22,10 @@ from kgraph.export.fileio import PathOrFile, binary_out
 from kgraph.export.rawgraph import PROVENANCE, edge_attrs, node_attrs
 from kgraph.model import check_edge_kind, check_node_kind
 from kgraph.store.base import Subgraph
-from kgraph.store.neo4j_cypher import KIND_LABELS
+from kgraph.store.neo4j.cypher import KIND_LABELS
+
+#: the label every exported node is merged on (distinct from the Neo4j backend's ``Node``)
+LABEL = "KgraphItem"
 
 _ESCAPES = {
     "\\": "\\\\",
@@ -81,18 +87,19 @@ def script(sub: Subgraph) -> str:
     """The whole script as text."""
     lines = [
         "// kgraph subgraph: run with cypher-shell -f FILE (idempotent: MERGE on id)",
-        "CREATE CONSTRAINT kgraph_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE;",
+        f"CREATE CONSTRAINT kgraph_item_id IF NOT EXISTS FOR (n:{LABEL}) REQUIRE n.id IS UNIQUE;",
     ]
     for node in sub.nodes.values():
         attrs = node_attrs(node)
         lines.append(
-            f"MERGE (n:Node {{id: {string_literal(node.id)}}}) "
+            f"MERGE (n:{LABEL} {{id: {string_literal(node.id)}}}) "
             f"SET n:{_label(node.kind)} SET n += {_map(attrs)};"
         )
     for edge in sub.edges:
         attrs = {**edge.props, **{k: v for k, v in edge_attrs(edge).items() if k in PROVENANCE}}
         lines.append(
-            f"MATCH (a:Node {{id: {string_literal(edge.src)}}}), (b:Node {{id: {string_literal(edge.dst)}}}) "
+            f"MATCH (a:{LABEL} {{id: {string_literal(edge.src)}}}), "
+            f"(b:{LABEL} {{id: {string_literal(edge.dst)}}}) "
             f"MERGE (a)-[r:{_type(edge.kind)}]->(b) SET r += {_map(attrs)};"
         )
     return "\n".join(lines) + "\n"

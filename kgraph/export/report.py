@@ -1,225 +1,130 @@
-"""The steering group's handover report: where every complex question, CoP and showcase
-lands, with what status, decided when and by whom.
+"""The steering group's handover report: where every item handed over lands, with what
+status, decided when and by whom.
 
+A projection of ``kgraph.analysis.handover_coverage``, which does all the counting:
 ``handover_report(store, fmt)`` gives the report as Markdown, HTML or XLSX bytes: a summary
 table first (per kind of item: how many are accepted, in discussion, proposed, declined or
 not landed at all; an item with several landing places counts under its furthest status,
 accepted > in discussion > proposed > declined), then one section per landing place, one
-per CoP (the CoP's own handover and that of each complex question raised in it or fed by
-its knowledge questions), and the list of items that have no landing place.
+per CoP (the CoP's own handover and that of each item that belongs to it), and the list of
+items that have no landing place. Its words come from the text catalogue (``kgraph.texts``).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kgraph.analysis._graph import Source
+from kgraph.analysis.handover import NO_LANDING, STATUS_RANK, HandoverCoverage, handover_coverage
+from kgraph.export.markdown import escape_markdown
 from kgraph.export.safe import escape_html
 from kgraph.export.xlsx import cell_value
-from kgraph.model import NODE_LABELS, STATUS_LABELS, Edge, Node
-from kgraph.store.base import GraphStore
+from kgraph.texts import LANGUAGES, kind_label, status_label, text
 
 FORMATS = ("md", "html", "xlsx")
-ITEM_KINDS = ("complex_question", "cop", "showcase")
-#: furthest first: the status an item with several landing places is counted under
-STATUS_RANK = ("accepted", "in_discussion", "proposed", "declined")
 
-_TEXT = {
-    "nl": {
-        "title": "Overdrachtsrapportage",
-        "summary": "Samenvatting",
-        "kind": "Soort",
-        "total": "Totaal",
-        "not_landed": "niet geland",
-        "by_place": "Per landingsplaats",
-        "by_cop": "Per community of practice",
-        "unlanded": "Nog niet geland",
-        "item": "Onderdeel",
-        "place": "Landingsplaats",
-        "status": "Status",
-        "decided_on": "Besloten op",
-        "decided_by": "Besloten door",
-        "note": "Toelichting",
-        "part_of": "onderdeel van",
-        "nothing": "Geen.",
-        "cop_itself": "(de CoP zelf)",
-    },
-    "en": {
-        "title": "Handover report",
-        "summary": "Summary",
-        "kind": "Kind",
-        "total": "Total",
-        "not_landed": "not landed",
-        "by_place": "Per landing place",
-        "by_cop": "Per community of practice",
-        "unlanded": "Not landed yet",
-        "item": "Item",
-        "place": "Landing place",
-        "status": "Status",
-        "decided_on": "Decided on",
-        "decided_by": "Decided by",
-        "note": "Note",
-        "part_of": "part of",
-        "nothing": "None.",
-        "cop_itself": "(the CoP itself)",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One handover: an item, where it lands and the decision (empty place: not landed)."""
-
-    item: Node
-    place: Node | None
-    status: str | None
-    decided_on: str
-    decided_by: str
-    note: str
+Row = Mapping[str, Any]
 
 
 @dataclass
 class Section:
-    node: Node
-    parent: Node | None = None
+    """One landing place or CoP (``node``: its coverage row), what it is part of, its rows."""
+
+    node: Row
+    parents: list[Row] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
 
 
 @dataclass
 class HandoverData:
-    """Everything the report shows, independent of the output format."""
+    """Everything the report shows, grouped, independent of the output format."""
 
     summary: dict[str, dict[str, int]]
     places: list[Section]
     cops: list[Section]
-    unlanded: list[Node]
-
-
-def _row(item: Node, edge: Edge | None, place: Node | None) -> Row:
-    props = edge.props if edge is not None else {}
-    return Row(
-        item=item,
-        place=place,
-        status=edge.status if edge is not None else None,
-        decided_on=str(props.get("decided_on") or ""),
-        decided_by=str(props.get("decided_by") or ""),
-        note=str(props.get("note") or ""),
-    )
+    unlanded: list[dict[str, Any]]
 
 
 def _order(rows: Iterable[Row]) -> list[Row]:
     rank = {s: i for i, s in enumerate(STATUS_RANK)}
-    return sorted(rows, key=lambda r: (rank.get(r.status or "", 9), r.item.title.casefold()))
+    return sorted(rows, key=lambda r: (rank.get(r["handover"], 9), str(r["title"]).casefold()))
 
 
-def collect(store: GraphStore) -> HandoverData:
-    """Read the handover from ``store`` (landing places, items, LANDS_IN, RAISED_IN, FEEDS)."""
-    nodes = {n.id: n for n in store.nodes(["landing_place", "knowledge_question", *ITEM_KINDS])}
-    lands = [e for e in store.edges(["LANDS_IN"]) if e.src in nodes and e.dst in nodes]
-    parents = {e.src: nodes.get(e.dst) for e in store.edges(["PART_OF"])}
-    by_item: dict[str, list[Edge]] = {}
-    for edge in lands:
-        by_item.setdefault(edge.src, []).append(edge)
-    places = []
-    for place in sorted(
-        (n for n in nodes.values() if n.kind == "landing_place"), key=lambda n: n.title.casefold()
-    ):
-        rows = [_row(nodes[e.src], e, place) for e in lands if e.dst == place.id]
-        places.append(Section(place, parents.get(place.id), _order(rows)))
-    raised: dict[str, set[str]] = {}
-    feeds: dict[str, set[str]] = {}
-    for edge in store.edges(["RAISED_IN", "FEEDS"]):
-        (raised if edge.kind == "RAISED_IN" else feeds).setdefault(edge.src, set()).add(edge.dst)
-    cops = []
-    for cop in sorted(
-        (n for n in nodes.values() if n.kind == "cop"), key=lambda n: n.title.casefold()
-    ):
-        questions = {q for q, where in raised.items() if cop.id in where}
-        complex_ids = {q for q in questions if nodes.get(q) and nodes[q].kind == "complex_question"}
-        for question in questions:
-            complex_ids |= {c for c in feeds.get(question, set()) if c in nodes}
-        rows = [_row(cop, e, nodes[e.dst]) for e in by_item.get(cop.id, [])]
-        for cq in complex_ids:
-            edges = by_item.get(cq, [])
-            rows += [_row(nodes[cq], e, nodes[e.dst]) for e in edges] or [
-                _row(nodes[cq], None, None)
-            ]
-        cops.append(Section(cop, None, _order(rows)))
-    items = [n for n in nodes.values() if n.kind in ITEM_KINDS]
-    unlanded = sorted(
-        (n for n in items if n.id not in by_item), key=lambda n: (n.kind, n.title.casefold())
-    )
-    summary: dict[str, dict[str, int]] = {}
-    for kind in ITEM_KINDS:
-        counts = {s: 0 for s in (*STATUS_RANK, "not_landed")}
-        for item in (n for n in items if n.kind == kind):
-            statuses = {e.status for e in by_item.get(item.id, [])}
-            best = next((s for s in STATUS_RANK if s in statuses), "not_landed")
-            counts[best] += 1
-        counts["total"] = sum(counts.values())
-        summary[kind] = counts
-    return HandoverData(summary, places, cops, unlanded)
+def collect(source: Source | HandoverCoverage) -> HandoverData:
+    """The report's sections from the handover of ``source`` (a store, a subgraph or an
+    already computed ``HandoverCoverage``)."""
+    coverage = source if isinstance(source, HandoverCoverage) else handover_coverage(source)
+    by_id = {p["id"]: p for p in coverage.places}
+    per_place = coverage.by_place()
+    places = [
+        Section(p, [by_id[w] for w in p["part_of"] if w in by_id], _order(per_place[p["id"]]))
+        for p in sorted(coverage.places, key=lambda p: str(p["title"]).casefold())
+    ]
+    per_cop = coverage.by_cop()
+    cops = [
+        Section(c, [], _order(per_cop[c["id"]]))
+        for c in sorted(coverage.cops, key=lambda c: str(c["title"]).casefold())
+    ]
+    return HandoverData(coverage.summary, places, cops, coverage.no_landing)
 
 
-def _status(status: str | None, lang: str) -> str:
-    if status is None:
-        return _TEXT[lang]["not_landed"]
-    return STATUS_LABELS.get(status, {}).get(lang, status)
+def _t(key: str, lang: str) -> str:
+    return text(f"hreport_{key}", lang)
 
 
-def _kind(kind: str, lang: str) -> str:
-    return NODE_LABELS.get(kind, {}).get(lang, kind)
+def _status(status: str, lang: str) -> str:
+    return _t("not_landed", lang) if status == NO_LANDING else status_label(status, lang)
 
 
 def _summary_rows(data: HandoverData, lang: str) -> tuple[list[str], list[list[str]]]:
-    t = _TEXT[lang]
-    header = [t["kind"], *(_status(s, lang) for s in STATUS_RANK), t["not_landed"], t["total"]]
+    header = [
+        _t("kind", lang),
+        *(_status(s, lang) for s in STATUS_RANK),
+        _t("not_landed", lang),
+        _t("total", lang),
+    ]
     rows = []
     for kind, counts in data.summary.items():
         rows.append(
-            [_kind(kind, lang), *(str(counts[s]) for s in (*STATUS_RANK, "not_landed", "total"))]
+            [kind_label(kind, lang), *(str(counts[s]) for s in (*STATUS_RANK, NO_LANDING, "total"))]
         )
     return header, rows
 
 
-def _row_cells(row: Row, lang: str, cop: Node | None = None) -> list[str]:
-    item = row.item.title if cop is None or row.item.id != cop.id else _TEXT[lang]["cop_itself"]
+def _row_cells(row: Row, lang: str, cop: Row | None = None) -> list[str]:
+    itself = cop is not None and row["id"] == cop["id"]
     return [
-        item,
-        _kind(row.item.kind, lang),
-        row.place.title if row.place else "",
-        _status(row.status, lang),
-        row.decided_on,
-        row.decided_by,
-        row.note,
+        _t("cop_itself", lang) if itself else str(row["title"]),
+        kind_label(row["kind"], lang),
+        str(row["place_title"] or ""),
+        _status(row["handover"], lang),
+        str(row["decided_on"] or ""),
+        str(row["decided_by"] or ""),
+        str(row["note"] or ""),
     ]
 
 
 def _row_header(lang: str) -> list[str]:
-    t = _TEXT[lang]
     return [
-        t["item"],
-        t["kind"],
-        t["place"],
-        t["status"],
-        t["decided_on"],
-        t["decided_by"],
-        t["note"],
+        _t(k, lang) for k in ("item", "kind", "place", "status", "decided_on", "decided_by", "note")
     ]
+
+
+def _parents(section: Section) -> str:
+    return ", ".join(str(p["title"]) for p in section.parents)
 
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#<>"})
-
 
 def _md(text: str) -> str:
-    return " ".join(text.split()).replace("&", "&amp;").translate(_MD_SPECIAL)
+    return escape_markdown(text)  # one line, no markup, no autolinks
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -229,27 +134,28 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def to_markdown(data: HandoverData, lang: str = "nl") -> str:
-    t = _TEXT[lang]
-    lines = [f"# {t['title']}", "", f"## {t['summary']}", ""]
+    lines = [f"# {_t('title', lang)}", "", f"## {_t('summary', lang)}", ""]
     lines += _md_table(*_summary_rows(data, lang))
-    lines += [f"## {t['by_place']}", ""]
+    lines += [f"## {_t('by_place', lang)}", ""]
     for section in data.places:
-        heading = _md(section.node.title)
-        if section.parent is not None:
-            heading += f" ({t['part_of']} {_md(section.parent.title)})"
+        heading = _md(str(section.node["title"]))
+        if section.parents:
+            heading += f" ({_t('part_of', lang)} {_md(_parents(section))})"
         lines += [f"### {heading}", ""]
         rows = [_row_cells(r, lang) for r in section.rows]
-        lines += _md_table(_row_header(lang), rows) if rows else [t["nothing"], ""]
-    lines += [f"## {t['by_cop']}", ""]
+        lines += _md_table(_row_header(lang), rows) if rows else [_t("nothing", lang), ""]
+    lines += [f"## {_t('by_cop', lang)}", ""]
     for section in data.cops:
-        lines += [f"### {_md(section.node.title)}", ""]
+        lines += [f"### {_md(str(section.node['title']))}", ""]
         rows = [_row_cells(r, lang, section.node) for r in section.rows]
-        lines += _md_table(_row_header(lang), rows) if rows else [t["nothing"], ""]
-    lines += [f"## {t['unlanded']}", ""]
+        lines += _md_table(_row_header(lang), rows) if rows else [_t("nothing", lang), ""]
+    lines += [f"## {_t('unlanded', lang)}", ""]
     if data.unlanded:
-        lines += [f"- {_md(n.title)} ({_md(_kind(n.kind, lang))})" for n in data.unlanded]
+        lines += [
+            f"- {_md(n['title'])} ({_md(kind_label(n['kind'], lang))})" for n in data.unlanded
+        ]
     else:
-        lines.append(t["nothing"])
+        lines.append(_t("nothing", lang))
     return "\n".join(lines) + "\n"
 
 
@@ -270,42 +176,46 @@ def _html_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def to_html(data: HandoverData, lang: str = "nl") -> str:
-    t = _TEXT[lang]
     parts = [
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{escape_html(t['title'])}</title><style>{_HTML_CSS}</style></head><body>",
-        f"<h1>{escape_html(t['title'])}</h1><h2>{escape_html(t['summary'])}</h2>",
+        f"<title>{escape_html(_t('title', lang))}</title><style>{_HTML_CSS}</style></head><body>",
+        f"<h1>{escape_html(_t('title', lang))}</h1><h2>{escape_html(_t('summary', lang))}</h2>",
         _html_table(*_summary_rows(data, lang)),
-        f"<h2>{escape_html(t['by_place'])}</h2>",
+        f"<h2>{escape_html(_t('by_place', lang))}</h2>",
     ]
     for section in data.places:
-        heading = escape_html(section.node.title)
-        if section.parent is not None:
+        heading = escape_html(str(section.node["title"]))
+        if section.parents:
             heading += (
-                f" <small>({escape_html(t['part_of'])} {escape_html(section.parent.title)})</small>"
+                f" <small>({escape_html(_t('part_of', lang))} "
+                f"{escape_html(_parents(section))})</small>"
             )
         parts.append(f"<h3>{heading}</h3>")
         rows = [_row_cells(r, lang) for r in section.rows]
         parts.append(
-            _html_table(_row_header(lang), rows) if rows else f"<p>{escape_html(t['nothing'])}</p>"
+            _html_table(_row_header(lang), rows)
+            if rows
+            else f"<p>{escape_html(_t('nothing', lang))}</p>"
         )
-    parts.append(f"<h2>{escape_html(t['by_cop'])}</h2>")
+    parts.append(f"<h2>{escape_html(_t('by_cop', lang))}</h2>")
     for section in data.cops:
-        parts.append(f"<h3>{escape_html(section.node.title)}</h3>")
+        parts.append(f"<h3>{escape_html(str(section.node['title']))}</h3>")
         rows = [_row_cells(r, lang, section.node) for r in section.rows]
         parts.append(
-            _html_table(_row_header(lang), rows) if rows else f"<p>{escape_html(t['nothing'])}</p>"
+            _html_table(_row_header(lang), rows)
+            if rows
+            else f"<p>{escape_html(_t('nothing', lang))}</p>"
         )
-    parts.append(f"<h2>{escape_html(t['unlanded'])}</h2>")
+    parts.append(f"<h2>{escape_html(_t('unlanded', lang))}</h2>")
     if data.unlanded:
         items = "".join(
-            f"<li>{escape_html(n.title)} ({escape_html(_kind(n.kind, lang))})</li>"
+            f"<li>{escape_html(n['title'])} ({escape_html(kind_label(n['kind'], lang))})</li>"
             for n in data.unlanded
         )
         parts.append(f"<ul>{items}</ul>")
     else:
-        parts.append(f"<p>{escape_html(t['nothing'])}</p>")
+        parts.append(f"<p>{escape_html(_t('nothing', lang))}</p>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -314,27 +224,30 @@ def to_html(data: HandoverData, lang: str = "nl") -> str:
 
 
 def to_xlsx(data: HandoverData, lang: str = "nl") -> bytes:
-    t = _TEXT[lang]
     book = Workbook()
     sheet = book.active
-    sheet.title = t["summary"][:31]
+    sheet.title = _t("summary", lang)[:31]
     header, summary = _summary_rows(data, lang)
     _sheet_table(sheet, header, [[r[0], *(int(c) for c in r[1:])] for r in summary])
-    places = book.create_sheet(t["by_place"][:31])
-    header = [t["place"] + " (" + t["part_of"] + ")", *_row_header(lang)]
+    places = book.create_sheet(_t("by_place", lang)[:31])
+    header = [_t("place", lang) + " (" + _t("part_of", lang) + ")", *_row_header(lang)]
     rows = []
     for section in data.places:
-        parent = f" ({section.parent.title})" if section.parent else ""
-        rows += [[section.node.title + parent, *_row_cells(r, lang)] for r in section.rows]
+        parent = f" ({_parents(section)})" if section.parents else ""
+        rows += [[str(section.node["title"]) + parent, *_row_cells(r, lang)] for r in section.rows]
     _sheet_table(places, header, rows)
     cops = book.create_sheet("CoP")
     rows = []
     for section in data.cops:
-        rows += [[section.node.title, *_row_cells(r, lang, section.node)] for r in section.rows]
+        rows += [
+            [str(section.node["title"]), *_row_cells(r, lang, section.node)] for r in section.rows
+        ]
     _sheet_table(cops, ["CoP", *_row_header(lang)], rows)
-    unlanded = book.create_sheet(t["unlanded"][:31])
+    unlanded = book.create_sheet(_t("unlanded", lang)[:31])
     _sheet_table(
-        unlanded, [t["item"], t["kind"]], [[n.title, _kind(n.kind, lang)] for n in data.unlanded]
+        unlanded,
+        [_t("item", lang), _t("kind", lang)],
+        [[n["title"], kind_label(n["kind"], lang)] for n in data.unlanded],
     )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -350,13 +263,14 @@ def _sheet_table(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def handover_report(store: GraphStore, fmt: str, *, lang: str = "nl") -> bytes:
-    """The report as bytes in ``fmt`` (``md``, ``html`` or ``xlsx``)."""
+def handover_report(source: Source | HandoverCoverage, fmt: str, *, lang: str = "nl") -> bytes:
+    """The report of ``source`` (a store, a subgraph or a computed ``HandoverCoverage``) as
+    bytes in ``fmt`` (``md``, ``html`` or ``xlsx``)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; use md, html or xlsx")
-    if lang not in _TEXT:
+    if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use nl or en")
-    data = collect(store)
+    data = collect(source)
     if fmt == "md":
         return to_markdown(data, lang).encode("utf-8")
     if fmt == "html":

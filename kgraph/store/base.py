@@ -1,9 +1,16 @@
-"""The storage contract every backend fulfils, and the values it returns.
+"""The storage contract every backend fulfils, and the one write pipeline they share.
 
 A store holds nodes and typed, directed edges (see ``kgraph.model``) and a history of
 every change. Each write is validated against the model, committed before it returns and
 recorded in the history in the same transaction. Several writes can be grouped with
 ``with store.transaction(actor=...):`` so that they land all together or not at all.
+
+The writes are implemented here, once: validate, check the edge's ends against the model,
+stamp (``created_at``/``updated_at``/``updated_by``/``version``) and build the history
+entry. A backend supplies only primitives inside one write transaction (``WriteUnit``:
+read the current item, write rows, append history), so the rules cannot drift apart.
+Neighbourhoods likewise run one shared capped search (``kgraph.store.neighbourhood``)
+over the backend's adjacency reads.
 
 Reads never walk the whole graph: neighbourhoods are capped (``DEFAULT_CAP`` nodes, the
 focus expanded first and hubs last) and say whether they were cut.
@@ -14,16 +21,34 @@ from __future__ import annotations
 import abc
 import getpass
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
-from kgraph.errors import StoreError, ValidationError
-from kgraph.model import Edge, Node, check_edge_kind, check_node_kind
+from kgraph.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from kgraph.model import (
+    Edge,
+    Node,
+    check_edge_ends,
+    check_edge_kind,
+    edge_key,
+    validate_edge,
+    validate_node,
+)
+from kgraph.store.neighbourhood import Adjacency, Filters, check_request
+from kgraph.store.neighbourhood import neighbourhood as capped_neighbourhood
+from kgraph.store.values import Change, Counts, Subgraph
+
+__all__ = ["DEFAULT_CAP", "Change", "Counts", "GraphStore", "Subgraph", "WriteUnit"]
 
 DEFAULT_CAP = 300
+T = TypeVar("T")
+
+#: one history entry of a write: (op, target, before, after, at, actor)
+Entry = tuple[str, str, Mapping[str, Any] | None, Mapping[str, Any] | None, str, str]
 
 
 def now_iso() -> str:
@@ -64,93 +89,105 @@ def stamp_node(
     )
 
 
-def neighbourhood_focus(
-    focus: Sequence[str],
-    depth: int,
-    cap: int,
-    kinds: Sequence[str] | None,
-    edge_kinds: Sequence[str] | None,
-) -> list[str]:
-    """Check a neighbourhood request the same way in every backend; the focus without
-    repeats, in the order given."""
-    if depth < 0:
-        raise ValidationError("depth must be 0 or more")
-    if cap < 1:
-        raise ValidationError("cap must be at least 1")
-    for kind in kinds or ():
-        check_node_kind(kind)
-    for kind in edge_kinds or ():
-        check_edge_kind(kind)
-    return list(dict.fromkeys(focus))
+def stamp_edge(edge: Edge, created: str | None, updated: str, who: str | None) -> Edge:
+    """``edge`` as a store keeps it, with these store fields."""
+    return Edge(edge.src, edge.kind, edge.dst, edge.props, created, updated, who)
 
 
-@dataclass(frozen=True)
-class Subgraph:
-    """A selection of the graph: nodes, the edges among them, and how it was made.
+def loaded_node(node: Node, at: str, who: str, keep_times: bool) -> Node:
+    """A node of a bulk load as stored: stamped now, or with its own times kept."""
+    if not keep_times:
+        return stamp_node(node, at, at, who, 1)
+    return stamp_node(
+        node,
+        node.created_at or at,
+        node.updated_at or at,
+        node.updated_by or who,
+        node.version or 1,
+    )
 
-    ``truncated`` is true when the node cap cut the selection; ``focus`` lists the ids it
-    was grown from.
+
+def loaded_edge(edge: Edge, at: str, who: str, keep_times: bool) -> Edge:
+    """An edge of a bulk load as stored: stamped now, or with its own times kept."""
+    if not keep_times:
+        return stamp_edge(edge, at, at, who)
+    return stamp_edge(edge, edge.created_at or at, edge.updated_at or at, edge.updated_by or who)
+
+
+def check_ends(edge: Edge, kinds: Mapping[str, str]) -> None:
+    """Refuse an edge whose ends are missing from ``kinds`` (id -> kind) or not allowed."""
+    for end in (edge.src, edge.dst):
+        if end not in kinds:
+            raise NotFoundError(f"edge {edge.key}: no node with id {end!r}")
+    check_edge_ends(edge.kind, kinds[edge.src], kinds[edge.dst])
+
+
+def prepare_load(
+    nodes: Iterable[Node], edges: Iterable[Edge]
+) -> tuple[dict[str, Node], dict[tuple[str, str, str], Edge]]:
+    """A bulk load validated in full before anything is written: the nodes by id and the
+    edges by (src, kind, dst), first occurrence kept."""
+    batch: dict[str, Node] = {}
+    for node in nodes:
+        node = validate_node(node)
+        batch.setdefault(node.id, node)
+    wanted: dict[tuple[str, str, str], Edge] = {}
+    for edge in edges:
+        edge = validate_edge(edge)
+        wanted.setdefault((edge.src, edge.kind, edge.dst), edge)
+    return batch, wanted
+
+
+def load_entries(
+    nodes: Iterable[Node], edges: Iterable[Edge], at: str, who: str
+) -> Iterator[Entry]:
+    """The history entries of a bulk load: one ``add_node``/``add_edge`` per item, made
+    one at a time (a load's entries at once would hold every item twice over)."""
+    for n in nodes:
+        yield ("add_node", n.id, None, n.to_dict(), at, who)
+    for e in edges:
+        yield ("add_edge", e.key, None, e.to_dict(), at, who)
+
+
+class WriteUnit(Protocol):
+    """The primitives a backend offers inside one write transaction.
+
+    Reads see the transaction's own writes; ``lock`` asks for the item to be write-locked
+    before it is read (so a check made on it cannot race another writer).
     """
 
-    nodes: dict[str, Node]
-    edges: list[Edge]
-    truncated: bool = False
-    focus: tuple[str, ...] = ()
-    cap: int | None = None
-
-    def to_networkx(self) -> Any:
-        """A ``networkx.MultiDiGraph`` with node and edge attributes as in ``to_dict``."""
-        import networkx as nx
-
-        graph = nx.MultiDiGraph()
-        for node in self.nodes.values():
-            graph.add_node(node.id, **node.to_dict())
-        for edge in self.edges:
-            graph.add_edge(edge.src, edge.dst, key=edge.kind, **edge.to_dict())
-        return graph
-
-
-@dataclass(frozen=True)
-class Change:
-    """One entry of the history: who changed what, when, and the values before and after.
-
-    ``op`` is one of ``add_node``, ``update_node``, ``delete_node``, ``add_edge``,
-    ``update_edge``, ``delete_edge``; ``target`` is a node id or an edge key
-    (``src|KIND|dst``). ``before``/``after`` are ``to_dict()`` forms (``None`` for
-    the side that does not exist). Changes made in one transaction share ``tx``.
-    """
-
-    seq: int
-    tx: int
-    at: str
+    #: who the transaction's changes are attributed to when a write names nobody
     actor: str
-    op: str
-    target: str
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "tx": self.tx,
-            "at": self.at,
-            "actor": self.actor,
-            "op": self.op,
-            "target": self.target,
-            "before": dict(self.before) if self.before is not None else None,
-            "after": dict(self.after) if self.after is not None else None,
-        }
+    def node(self, node_id: str, *, lock: bool = False) -> Node | None: ...
 
+    def kinds(self, ids: Sequence[str]) -> dict[str, str]:
+        """The kinds of those of ``ids`` that exist."""
+        ...
 
-@dataclass(frozen=True)
-class Counts:
-    """Number of nodes per kind and edges per kind (kinds with none are left out)."""
+    def edge(self, src: str, kind: str, dst: str, *, lock: bool = False) -> Edge | None: ...
 
-    nodes: dict[str, int] = field(default_factory=dict)
-    edges: dict[str, int] = field(default_factory=dict)
+    def edges_of(self, node_id: str) -> list[Edge]:
+        """Every edge touching ``node_id``."""
+        ...
 
-    def to_dict(self) -> dict[str, dict[str, int]]:
-        return {"nodes": dict(self.nodes), "edges": dict(self.edges)}
+    def insert_node(self, node: Node) -> None: ...
+
+    def replace_node(self, old: Node, new: Node) -> None: ...
+
+    def remove_node(self, node: Node, edges: Sequence[Edge]) -> None:
+        """Delete the node and its ``edges`` (all of them; the other ends' degrees drop)."""
+        ...
+
+    def insert_edge(self, edge: Edge) -> None: ...
+
+    def replace_edge(self, old: Edge, new: Edge) -> None: ...
+
+    def remove_edge(self, edge: Edge) -> None: ...
+
+    def append_history(self, entries: Sequence[Entry]) -> None:
+        """Number and store history entries in this transaction."""
+        ...
 
 
 class GraphStore(abc.ABC):
@@ -187,13 +224,32 @@ class GraphStore(abc.ABC):
         Nested ``transaction()`` blocks join the outer one.
         """
 
-    # --- writes ------------------------------------------------------------------------
+    # --- writes: the one pipeline ---------------------------------------------------------
 
-    @abc.abstractmethod
+    def _write_unit(self, work: Callable[[WriteUnit], T], actor: str | None) -> T:
+        """Run ``work`` in one write transaction (joining an open ``transaction()``) and
+        commit it. ``work`` may be run again from the start after a transient failure.
+
+        Every backend implements it; a wrapper (e.g. ``auth.guard``) that passes the
+        public writes on to its store does not need to.
+        """
+        raise StoreError(f"{type(self).__name__} has no write transactions of its own")
+
     def add_node(self, node: Node, *, actor: str | None = None) -> Node:
         """Add a node; ``DuplicateError`` if the id exists. Returns it as stored."""
+        node = validate_node(node)
 
-    @abc.abstractmethod
+        def work(w: WriteUnit) -> Node:
+            if w.node(node.id) is not None:
+                raise DuplicateError(f"node {node.id} exists already")
+            at, who = now_iso(), actor or w.actor
+            stored = stamp_node(node, at, at, who, 1)
+            w.insert_node(stored)
+            w.append_history([("add_node", node.id, None, stored.to_dict(), at, who)])
+            return stored
+
+        return self._write_unit(work, actor)
+
     def update_node(
         self,
         node_id: str,
@@ -208,15 +264,56 @@ class GraphStore(abc.ABC):
         when someone else saved the node since that version was read.
         """
 
-    @abc.abstractmethod
+        def work(w: WriteUnit) -> Node:
+            old = _require(w.node(node_id, lock=True), f"no node with id {node_id!r}")
+            if expected_version is not None and old.version != expected_version:
+                raise ConflictError(
+                    f"{node_id} was changed by {old.updated_by} at {old.updated_at}; "
+                    "reload to see the new version"
+                )
+            new = validate_node(old.with_changes(changes))
+            if new == old:
+                return old
+            at, who = now_iso(), actor or w.actor
+            new = stamp_node(new, old.created_at, at, who, old.version + 1)
+            w.replace_node(old, new)
+            w.append_history([("update_node", node_id, old.to_dict(), new.to_dict(), at, who)])
+            return new
+
+        return self._write_unit(work, actor)
+
     def delete_node(self, node_id: str, *, actor: str | None = None) -> None:
         """Delete a node and every edge touching it (each recorded in the history)."""
 
-    @abc.abstractmethod
+        def work(w: WriteUnit) -> None:
+            old = _require(w.node(node_id, lock=True), f"no node with id {node_id!r}")
+            at, who = now_iso(), actor or w.actor
+            edges = w.edges_of(node_id)
+            entries: list[Entry] = [
+                ("delete_edge", e.key, e.to_dict(), None, at, who) for e in edges
+            ]
+            entries.append(("delete_node", node_id, old.to_dict(), None, at, who))
+            w.remove_node(old, edges)
+            w.append_history(entries)
+
+        self._write_unit(work, actor)
+
     def add_edge(self, edge: Edge, *, actor: str | None = None) -> Edge:
         """Add an edge between existing nodes of allowed kinds; ``DuplicateError`` if present."""
+        edge = validate_edge(edge)
 
-    @abc.abstractmethod
+        def work(w: WriteUnit) -> Edge:
+            check_ends(edge, w.kinds([edge.src, edge.dst]))
+            if w.edge(edge.src, edge.kind, edge.dst) is not None:
+                raise DuplicateError(f"edge {edge.key} exists already")
+            at, who = now_iso(), actor or w.actor
+            stored = stamp_edge(edge, at, at, who)
+            w.insert_edge(stored)
+            w.append_history([("add_edge", stored.key, None, stored.to_dict(), at, who)])
+            return stored
+
+        return self._write_unit(work, actor)
+
     def update_edge(
         self,
         src: str,
@@ -227,10 +324,33 @@ class GraphStore(abc.ABC):
         actor: str | None = None,
     ) -> Edge:
         """Change an edge's props (e.g. a ``LANDS_IN`` handover status and decision)."""
+        check_edge_kind(kind)
 
-    @abc.abstractmethod
+        def work(w: WriteUnit) -> Edge:
+            old = _require(w.edge(src, kind, dst, lock=True), f"no edge {edge_key(src, kind, dst)}")
+            new = validate_edge(Edge(src, kind, dst, changed_props(old.props, changes)))
+            if new.props == old.props:
+                return old
+            at, who = now_iso(), actor or w.actor
+            new = stamp_edge(new, old.created_at, at, who)
+            w.replace_edge(old, new)
+            w.append_history([("update_edge", new.key, old.to_dict(), new.to_dict(), at, who)])
+            return new
+
+        return self._write_unit(work, actor)
+
     def delete_edge(self, src: str, kind: str, dst: str, *, actor: str | None = None) -> None:
         """Delete one edge; ``NotFoundError`` if absent."""
+        check_edge_kind(kind)
+
+        def work(w: WriteUnit) -> None:
+            old = _require(w.edge(src, kind, dst, lock=True), f"no edge {edge_key(src, kind, dst)}")
+            w.remove_edge(old)
+            w.append_history(
+                [("delete_edge", old.key, old.to_dict(), None, now_iso(), actor or w.actor)]
+            )
+
+        self._write_unit(work, actor)
 
     @abc.abstractmethod
     def bulk_load(
@@ -294,7 +414,6 @@ class GraphStore(abc.ABC):
         ``direction`` is ``out``, ``in`` or ``both``.
         """
 
-    @abc.abstractmethod
     def neighbourhood(
         self,
         focus: Sequence[str],
@@ -310,7 +429,17 @@ class GraphStore(abc.ABC):
         Expands breadth-first, focus first and low-degree nodes before hubs, and stops at
         ``cap`` nodes (``truncated`` then says so). Nodes not matching ``kinds``/
         ``statuses`` are neither returned nor walked through; focus nodes always are.
+        The search is ``kgraph.store.neighbourhood``'s; the backend supplies the reads.
         """
+        ids, filters = check_request(focus, depth, cap, kinds, statuses, edge_kinds)
+        return self._with_adjacency(
+            filters, lambda adjacency: capped_neighbourhood(adjacency, ids, depth, cap)
+        )
+
+    def _with_adjacency(self, filters: Filters, work: Callable[[Adjacency], T]) -> T:
+        """Run ``work`` with this backend's adjacency reads, in one read transaction
+        (every backend implements it; see ``_write_unit`` on wrappers)."""
+        raise StoreError(f"{type(self).__name__} has no adjacency reads of its own")
 
     @abc.abstractmethod
     def subgraph(self, node_ids: Iterable[str]) -> Subgraph:
@@ -362,6 +491,31 @@ class GraphStore(abc.ABC):
         """
         raise StoreError(f"the {self.backend or type(self).__name__} backend cannot be wiped")
 
+    def snapshot(self, dest: Path) -> None:
+        """Write the whole store as it was at one moment to ``dest`` (a path that does not
+        exist yet) as a self-contained embedded store file: nodes, edges and history.
+
+        This default copies through the contract, again while the history shows a change
+        was committed meanwhile (see ``kgraph.store.snapshot``); a backend with a cheaper
+        consistent read overrides it.
+        """
+        from kgraph.store.snapshot import copy_snapshot
+
+        copy_snapshot(self, dest)
+
+    def load_snapshot(self, snapshot: Path, *, replace: bool = False) -> None:
+        """Make this store hold what the snapshot file holds (``replace``: wipe it first, in
+        the same transaction). Callers check the snapshot and the store's emptiness."""
+        from kgraph.store.snapshot import copy_from_snapshot
+
+        copy_from_snapshot(snapshot, self, replace=replace)
+
     def is_empty(self) -> bool:
         counts = self.counts()
         return not counts.nodes and not self.history(limit=1)
+
+
+def _require(item: T | None, missing: str) -> T:
+    if item is None:
+        raise NotFoundError(missing)
+    return item

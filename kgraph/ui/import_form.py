@@ -184,7 +184,7 @@ def _preview(rows: list[list[Any]]) -> None:
         index=range(1, min(len(rows), PREVIEW_ROWS) + 1),
     )
     st.caption(t("import_preview"))
-    st.dataframe(frame, width="stretch")
+    widgets.table(frame, width="stretch")
 
 
 def _columns_table(headers: list[str], body: list[list[Any]], chosen: dict[str, str]) -> None:
@@ -202,7 +202,7 @@ def _columns_table(headers: list[str], body: list[list[Any]], chosen: dict[str, 
         for i, h in enumerate(headers)
         if h
     ]
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    widgets.table(pd.DataFrame(table), hide_index=True, width="stretch")
 
 
 def _mapping(headers: list[str], ctx: str) -> dict[str, str]:

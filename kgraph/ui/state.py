@@ -239,13 +239,10 @@ def neighbourhood(
 
 
 def titles(ids: Sequence[str]) -> dict[str, str]:
-    """Titles of the given node ids (an id that no longer exists maps to itself)."""
-    s = store()
-    out: dict[str, str] = {}
-    for node_id in ids:
-        node = s.get_node(node_id)
-        out[node_id] = node.title if node is not None else node_id
-    return out
+    """Titles of the given node ids (``kgraph.query.titles`` on this session's store)."""
+    from kgraph.query import titles as read_titles
+
+    return read_titles(store(), ids)
 
 
 #: widget keys starting with this keep their values while another page is open

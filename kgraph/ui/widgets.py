@@ -1,15 +1,21 @@
-"""Small pieces several pages share: labels for nodes and changes, colours, node pickers."""
+"""Small pieces several pages share: labels for nodes and changes, colours, node pickers,
+and the two ways user text reaches the screen: ``md`` for Markdown and ``table`` for
+tables (cells a spreadsheet would run as formulas are defused, since Streamlit's own
+"Download as CSV" writes what the table holds)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from kgraph.analysis.changes import field_changes
 from kgraph.errors import KGraphError
+from kgraph.export.markdown import escape_markdown
+from kgraph.export.safe import neutralise_cell
 from kgraph.export.style import HANDOVER_COLOURS
 from kgraph.model import Node
 from kgraph.store.base import Change
@@ -46,28 +52,18 @@ def target_label(target: str, names: Mapping[str, str]) -> str:
     return names.get(target, target)
 
 
-def changed_fields(change: Change) -> dict[str, tuple[Any, Any]]:
-    """The keys whose value differs between before and after (store bookkeeping left out)."""
-    before = dict(change.before or {})
-    after = dict(change.after or {})
-    skip = {"created_at", "updated_at", "updated_by", "version"}
-    out: dict[str, tuple[Any, Any]] = {}
-    for key in sorted(set(before) | set(after)):
-        if key in skip:
-            continue
-        if before.get(key) != after.get(key):
-            out[key] = (before.get(key), after.get(key))
-    return out
+def describe_fields(fields: Sequence[Mapping[str, Any]]) -> str:
+    """``status: open → in_progress; owner: – → Ada`` for ``{"field", "before", "after"}``
+    rows (as ``kgraph.analysis.changes`` gives them)."""
+    return "; ".join(
+        f"{f['field']}: {short_value(f['before'])} → {short_value(f['after'])}" for f in fields
+    )
 
 
 def describe_change(change: Change) -> str:
     """``status: open → in_progress; owner: – → Ada`` for an update, empty otherwise."""
     if change.op.startswith("update"):
-        parts = [
-            f"{key}: {short_value(old)} → {short_value(new)}"
-            for key, (old, new) in changed_fields(change).items()
-        ]
-        return "; ".join(parts)
+        return describe_fields(field_changes(change))
     return ""
 
 
@@ -92,18 +88,43 @@ def change_summary(changes: Sequence[Change], names: Mapping[str, str]) -> str:
     return text
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
 def md(text: object) -> str:
-    """User text made inert for Streamlit's Markdown (no links, images or emphasis): every
-    character Markdown acts on is backslash-escaped, so it shows as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """User text made inert for Streamlit's Markdown (``st.markdown``, captions, alerts,
+    labels): on one line, every character Markdown acts on escaped and bare URLs and
+    e-mail addresses kept from turning into links, so it shows as typed."""
+    return escape_markdown(text)
 
 
 def show_error(exc: KGraphError) -> None:
-    """A store or input error shown in the page, in the store's own words."""
-    st.error(md(exc), icon=":material/error:")
+    """A store or input error shown in the page: in the page's language when the error
+    names a reason (``key``, as ``kgraph.edits.EditRefused`` does), else in the store's
+    own words."""
+    key = getattr(exc, "key", None)
+    text = t(key) if isinstance(key, str) and key in i18n.STRINGS else md(exc)
+    st.error(text, icon=":material/error:")
+
+
+def safe_frame(data: Any) -> pd.DataFrame:
+    """``data`` (a DataFrame, or rows/columns pandas accepts) as a DataFrame whose text
+    cells and column names are defused for spreadsheets (``kgraph.export.safe``)."""
+    frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    frame.columns = [neutralise_cell(c) for c in frame.columns]
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            frame[column] = frame[column].map(neutralise_cell)
+    return frame
+
+
+def table(data: Any, **options: Any) -> Any:
+    """``st.dataframe`` for every table the dashboard shows: the toolbar's "Download as
+    CSV" then never writes a live formula. ``options`` go to ``st.dataframe``; a
+    ``column_config`` keyed by a column name is keyed by its defused name too."""
+    frame = safe_frame(data)
+    config = options.pop("column_config", None)
+    if config:
+        options["column_config"] = {neutralise_cell(k): v for k, v in config.items()}
+    return st.dataframe(frame, **options)
 
 
 def node_details(node: Node) -> None:
@@ -129,7 +150,7 @@ def node_details(node: Node) -> None:
         }
     )
     rows.append({t("col_field"): t("field_version"), t("col_value"): str(node.version)})
-    st.dataframe(rows, hide_index=True, width="stretch")
+    table(rows, hide_index=True, width="stretch")
 
 
 def filter_choice(

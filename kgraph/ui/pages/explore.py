@@ -6,13 +6,12 @@ through ordinary (keyboard-usable) widgets next to the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 import streamlit as st
 
+from kgraph import query
 from kgraph.errors import KGraphError
-from kgraph.model import HANDOVER_STATUSES, NODE_KINDS, QUESTION_KINDS, QUESTION_STATUSES, Node
+from kgraph.model import HANDOVER_STATUSES, NODE_KINDS, QUESTION_STATUSES, Node
 from kgraph.store.base import Subgraph
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.i18n import t
@@ -42,64 +41,6 @@ PATH_NOTE = "keep_explore_path_note"
 # --- what is drawn ------------------------------------------------------------------------
 
 
-def default_focus() -> list[str]:
-    """Start on the DMI-ecosysteem when present, else the best-connected landing place."""
-    places = state.nodes(("landing_place",))
-    for node in places:
-        if node.id == "lp:dmi-ecosysteem":
-            return [node.id]
-    if places:
-        return [places[0].id]
-    anything = state.store().nodes(limit=1)
-    return [anything[0].id] if anything else []
-
-
-def narrow(
-    base: Subgraph,
-    *,
-    keep_always: Sequence[str],
-    question_statuses: Sequence[str],
-    handover_statuses: Sequence[str],
-    areas: Sequence[str],
-) -> Subgraph:
-    """``base`` filtered: questions by status, ``LANDS_IN`` edges by handover status, and
-    with ``areas`` (CoP's, themes, landing places) only what is directly linked to them.
-
-    ``keep_always`` (the focus and a shortest path) stays and is added when missing.
-    """
-    store = state.store()
-    ids = list(base.nodes)
-    extra = [i for i in (*keep_always, *areas) if i not in base.nodes]
-    sub = store.subgraph(ids + extra) if extra or areas else base
-    keep = set(sub.nodes)
-    if areas:
-        near = set(areas)
-        for e in sub.edges:
-            if e.src in areas:
-                near.add(e.dst)
-            if e.dst in areas:
-                near.add(e.src)
-        keep &= near
-    if question_statuses and set(question_statuses) != set(QUESTION_STATUSES):
-        keep = {
-            i
-            for i in keep
-            if sub.nodes[i].kind not in QUESTION_KINDS or sub.nodes[i].status in question_statuses
-        }
-    keep |= {i for i in keep_always if i in sub.nodes}
-    edges = [e for e in sub.edges if e.src in keep and e.dst in keep]
-    if handover_statuses and set(handover_statuses) != set(HANDOVER_STATUSES):
-        edges = [
-            e
-            for e in edges
-            if e.kind != "LANDS_IN" or (e.status or "proposed") in handover_statuses
-        ]
-    nodes = {i: n for i, n in sub.nodes.items() if i in keep}
-    return Subgraph(
-        nodes=nodes, edges=edges, truncated=base.truncated, focus=base.focus, cap=base.cap
-    )
-
-
 def current_view() -> tuple[Subgraph, Subgraph]:
     """(the capped neighbourhood as fetched, the filtered view that is drawn)."""
     focus = [i for i in st.session_state.get(FOCUS, []) if state.store().get_node(i)]
@@ -116,7 +57,8 @@ def current_view() -> tuple[Subgraph, Subgraph]:
     )
     areas = [i for key in AREA.values() for i in st.session_state.get(key, [])]
     path = st.session_state.get(PATH) or []
-    view = narrow(
+    view = query.narrow(
+        state.store(),
         base,
         keep_always=[*focus, *path],
         question_statuses=st.session_state.get(QSTATUS) or [],
@@ -156,7 +98,7 @@ def _find_path() -> None:
     try:
         path = state.store().shortest_path(src, dst)
     except KGraphError as exc:
-        st.session_state[PATH], st.session_state[PATH_NOTE] = None, str(exc)
+        st.session_state[PATH], st.session_state[PATH_NOTE] = None, widgets.md(exc)
         return
     st.session_state[PATH] = path
     st.session_state[PATH_NOTE] = t("path_found", n=len(path) - 1) if path else t("path_none")
@@ -174,7 +116,7 @@ def _search_and_focus() -> None:
     left, right = st.columns([3, 2])
     with left:
         text = st.text_input(t("search"), key="explore_search", placeholder=t("search_hint"))
-        hits: list[Node] = store.search(text, limit=SEARCH_LIMIT) if text.strip() else []
+        hits = query.search(store, text, limit=SEARCH_LIMIT)
         if text.strip() and not hits:
             st.caption(t("search_none"))
         if hits:
@@ -261,7 +203,7 @@ def _selected_beyond_focus(view: Subgraph) -> str | None:
 
 def _details(view: Subgraph) -> None:
     st.subheader(t("details"))
-    order = sorted(view.nodes.values(), key=lambda n: (n.kind, n.title.casefold()))
+    order = query.reading_order(view.nodes.values())
     if not order:
         st.info(t("nothing_drawn"))
         return
@@ -322,13 +264,13 @@ def _links_and_history(node: Node) -> None:
                 }
             )
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
         else:
             st.caption(t("no_neighbours"))
     with tab_h:
         changes = state.store().history(target=node.id)[-50:]
         if changes:
-            st.dataframe(
+            widgets.table(
                 pd.DataFrame(
                     [
                         {
@@ -349,7 +291,7 @@ def _links_and_history(node: Node) -> None:
 
 def _path_finder(view: Subgraph) -> None:
     with st.expander(t("path_title"), expanded=bool(st.session_state.get(PATH))):
-        order = sorted(view.nodes.values(), key=lambda n: (n.kind, n.title.casefold()))
+        order = query.reading_order(view.nodes.values())
         labels = {n.id: widgets.node_label(n) for n in order}
         c1, c2 = st.columns(2)
         c1.selectbox(
@@ -383,7 +325,7 @@ def _path_finder(view: Subgraph) -> None:
 def render() -> None:
     st.title(t("page_explore"))
     if FOCUS not in st.session_state:
-        st.session_state[FOCUS] = default_focus()
+        st.session_state[FOCUS] = query.default_focus(state.store())
     st.session_state.setdefault(DEPTH, 1)
     st.session_state.setdefault(CAP, state.DRAW_CAP)
     _search_and_focus()

@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from kgraph import query
 from kgraph.export.select import EXPORT_CAP, select
-from kgraph.model import NODE_KINDS, QUESTION_STATUSES, Node
+from kgraph.model import NODE_KINDS, QUESTION_STATUSES
 from kgraph.store.base import Subgraph
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.i18n import t
@@ -33,7 +34,7 @@ def _from_view() -> Subgraph | None:
 def _from_focus() -> Subgraph | None:
     store = state.store()
     text = st.text_input(t("search"), key="export_search", placeholder=t("search_hint"))
-    hits: list[Node] = store.search(text, limit=50) if text.strip() else []
+    hits = query.search(store, text, limit=50)
     picked = list(st.session_state.get(FOCUS, []))
     labels = state.titles(picked)
     labels.update({n.id: widgets.node_label(n) for n in hits})
@@ -118,9 +119,9 @@ def render() -> None:
     if sub.truncated:
         st.warning(t("export_truncated", cap=sub.cap), icon=":material/warning:")
     st.markdown(t("export_size", nodes=len(sub.nodes), edges=len(sub.edges)))
-    preview = sorted(sub.nodes.values(), key=lambda n: (n.kind, n.title.casefold()))
+    preview = query.reading_order(sub.nodes.values())
     with st.expander(t("preview")):
-        st.dataframe(
+        widgets.table(
             pd.DataFrame(
                 [
                     {t("col_title"): n.title, t("col_kind"): i18n.kind_label(n.kind), "id": n.id}

@@ -16,6 +16,7 @@ import streamlit as st
 
 from kgraph.analysis import Centrality, Gaps, centrality, find_gaps
 from kgraph.model import NODE_KINDS
+from kgraph.query import top_ranked
 from kgraph.store.base import GraphStore
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.explore_link import picker
@@ -54,8 +55,7 @@ def ranking(kinds: Sequence[str], top: int) -> tuple[Centrality, list[dict[str, 
     ``kgraph.analysis.centrality(store, kinds=kinds, top=top)`` ranks them."""
     h = state.handle()
     result = _centrality(h.store, state.location(), h.stamp)
-    rows = [r for r in result.rows if not kinds or r["kind"] in kinds][:top]
-    return result, [r | {"rank": i} for i, r in enumerate(rows, start=1)]
+    return result, top_ranked(result.rows, kinds, top)
 
 
 def _labels(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -81,12 +81,11 @@ def _category(name: str, title: str, why: str, rows: Sequence[dict[str, Any]]) -
                     or "–"
                 )
             data.append(entry)
-        st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+        widgets.table(pd.DataFrame(data), hide_index=True, width="stretch")
         picker(_labels(rows), key=f"gaps_{name}")
 
 
 def _gaps_tab() -> None:
-    lang = i18n.lang()
     found = gaps()
     coverage = state.handover_coverage()
     handover_rows = {name: getattr(coverage, name) for name in HANDOVER_GAPS}
@@ -95,26 +94,25 @@ def _gaps_tab() -> None:
     st.subheader(t("gaps_graph"))
     for name, rows in found.groups.items():
         label = found.labels[name]
-        _category(name, label[lang], label[f"{lang}_help"], rows)
+        _category(name, t(label["title"]), t(label["help"]), rows)
     st.subheader(t("gaps_handover"))
     for name, rows in handover_rows.items():
-        _category(name, t(f"gaps_{name}"), coverage.explanations[name][lang], rows)
+        _category(name, t(f"gaps_{name}"), t(coverage.explanations[name]), rows)
 
 
 def _central_tab() -> None:
-    lang = i18n.lang()
     st.session_state.setdefault(CENTRAL_TOP, TOP_DEFAULT)
     c1, c2 = st.columns([3, 1])
     kinds = widgets.filter_choice(c1, t("filter_kinds"), NODE_KINDS, CENTRAL_KINDS, i18n.kind_label)
     top = c2.number_input(t("central_top"), min_value=1, max_value=500, step=5, key=CENTRAL_TOP)
     result, rows = ranking(kinds, int(top))
-    st.caption(result.explanation[lang])
+    st.caption(t(result.explanation))
     if result.approximate:
         st.caption(t("central_approx", samples=result.samples, nodes=result.nodes))
     if not rows:
         st.info(t("search_none"))
         return
-    st.dataframe(
+    widgets.table(
         pd.DataFrame(
             [
                 {
@@ -132,7 +130,7 @@ def _central_tab() -> None:
         column_config={t("col_bridging"): st.column_config.NumberColumn(format="%.1f")},
     )
     st.markdown(t("central_in_words"))
-    st.text("\n".join(f"{r['rank']}. {r['explanation'][lang]}" for r in rows[:SENTENCES]))
+    st.text("\n".join(f"{r['rank']}. {i18n.render(r['explanation'])}" for r in rows[:SENTENCES]))
     picker(_labels(rows), key="gaps_central")
 
 

@@ -1,11 +1,13 @@
 """Geschiedenis: every change filtered by date, person and node; and for the steering group
 what changed between two dates (``kgraph.analysis.changes_since``): the handover statuses
-that moved, then the items and links added, removed and changed, per kind."""
+that moved, then the items and links added, removed and changed, per kind.
+
+The page only draws: which entries, their titles and the fields they changed come from
+``kgraph.analysis.changes``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -13,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from kgraph.analysis import ChangeReport, changes_since
-from kgraph.store.base import Change
+from kgraph.analysis.changes import day_start, history_entries, target_titles
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.i18n import t
 
@@ -25,37 +27,7 @@ SHOW_ROWS = 2000
 ALL = ""
 
 
-def day_start(day: date) -> str:
-    """Midnight UTC of ``day`` as the ISO text history timestamps compare with."""
-    return datetime.combine(day, time(0, 0), tzinfo=UTC).isoformat(timespec="microseconds")
-
-
-def _names(changes: Sequence[Change]) -> dict[str, str]:
-    """Titles for the targets of ``changes``: from the history itself (so deleted items
-    keep their name), else from the store."""
-    names: dict[str, str] = {}
-    ends: set[str] = set()
-    for c in changes:
-        data = c.after or c.before or {}
-        if "|" in c.target:
-            src, _kind, dst = c.target.split("|", 2)
-            ends.update((src, dst))
-        elif data.get("title"):
-            names[c.target] = str(data["title"])
-    missing = sorted(ends - set(names))
-    names.update(state.titles(missing))
-    return names
-
-
 # --- for the steering group ---------------------------------------------------------------
-
-
-def _fields(row: dict[str, Any]) -> str:
-    """``status: open → in_progress; owner: – → Ada`` for a changed item or link."""
-    return "; ".join(
-        f"{f['field']}: {widgets.short_value(f['before'])} → {widgets.short_value(f['after'])}"
-        for f in row.get("fields", [])
-    )
 
 
 def _per_kind(groups: dict[str, list[dict[str, Any]]], label: Any) -> str:
@@ -63,9 +35,8 @@ def _per_kind(groups: dict[str, list[dict[str, Any]]], label: Any) -> str:
 
 
 def _handover_moves(report: ChangeReport) -> None:
-    lang = i18n.lang()
     st.markdown(f"**{t('report_handover', n=len(report.handover))}**")
-    st.caption(report.explanations["handover"][lang])
+    st.caption(t(report.explanations["handover"]))
     if not report.handover:
         st.caption(t("report_none"))
         return
@@ -82,7 +53,7 @@ def _handover_moves(report: ChangeReport) -> None:
         }
         for m in report.handover
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _bucket(
@@ -113,21 +84,21 @@ def _bucket(
                     else:
                         entry[t("col_title")] = r["title"]
                     if what == "changed":
-                        entry[t("col_change")] = _fields(r)
+                        entry[t("col_change")] = widgets.describe_fields(r["fields"])
                     entry[t("col_who")] = ", ".join(r["by"])
                     entry[t("col_when")] = widgets.short_time(r["at"])
                     data.append(entry)
-            st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch")
+            widgets.table(pd.DataFrame(data), hide_index=True, width="stretch")
 
 
 def report_section(report: ChangeReport) -> None:
     """What changed in the period, grouped so a steering group reads it in a minute."""
-    lang = i18n.lang()
+    why = report.explanations
     st.caption(t("history_report_help"))
-    st.info(report.headline[lang], icon=":material/summarize:")
+    st.info(i18n.render(report.headline), icon=":material/summarize:")
     _handover_moves(report)
-    _bucket(report.nodes, False, t("report_items"), report.explanations["nodes"][lang])
-    _bucket(report.edges, True, t("report_links"), report.explanations["edges"][lang])
+    _bucket(report.nodes, False, t("report_items"), t(why["nodes"]))
+    _bucket(report.edges, True, t("report_links"), t(why["edges"]))
 
 
 def _filters() -> tuple[str | None, str | None, str | None, DeltaGenerator]:
@@ -161,19 +132,19 @@ def _filters() -> tuple[str | None, str | None, str | None, DeltaGenerator]:
 def render() -> None:
     st.title(t("page_history"))
     since, until, node, person_column = _filters()
-    changes = state.store().history(since=since, until=until, target=node)
-    actors = sorted({c.actor for c in changes}, key=str.casefold)
+    store = state.store()
+    everyone = history_entries(store, since=since, until=until, target=node)
+    actors = sorted({c.actor for c in everyone}, key=str.casefold)
     if st.session_state.get(PERSON) not in [ALL, *actors]:
         st.session_state[PERSON] = ALL
     person = person_column.selectbox(
         t("person"), [ALL, *actors], format_func=lambda a: a or t("all"), key=PERSON
     )
-    if person:
-        changes = [c for c in changes if c.actor == person]
+    changes = [c for c in everyone if c.actor == person] if person else everyone
     st.caption(t("n_changes", n=len(changes)))
     tab_list, tab_report = st.tabs([t("history_list"), t("history_report")])
     shown = changes[-SHOW_ROWS:]
-    names = _names(shown)  # only the rows listed need names
+    names = target_titles(store, shown)  # only the rows listed need names
     with tab_list:
         if len(changes) > SHOW_ROWS:
             st.info(t("history_cut", n=SHOW_ROWS))
@@ -188,11 +159,11 @@ def render() -> None:
             for c in reversed(shown)
         ]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
         else:
             st.info(t("history_none"))
     with tab_report:
-        report_section(changes_since(state.store(), since or day_start(date.min), until))
+        report_section(changes_since(store, since or day_start(date.min), until))
 
 
 if __name__ == "__main__":

@@ -107,7 +107,7 @@ def _problems(result: table_importer.TableResult) -> None:
             for p in result.problems
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    widgets.table(frame, hide_index=True, width="stretch")
 
 
 def _rejects(upload: Upload, result: table_importer.TableResult) -> None:
@@ -137,7 +137,7 @@ def _before(node: Any, name: str) -> Any:
 def _diff_table(title: str, rows: list[dict[str, Any]]) -> None:
     with st.expander(f"{title} ({len(rows)})", expanded=bool(rows) and len(rows) <= 20):
         if rows:
-            st.dataframe(pd.DataFrame(rows[:SHOWN]), hide_index=True, width="stretch")
+            widgets.table(pd.DataFrame(rows[:SHOWN]), hide_index=True, width="stretch")
         else:
             st.caption(t("import_diff_none"))
 

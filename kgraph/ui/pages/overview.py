@@ -1,4 +1,5 @@
-"""Overzicht: counts per kind, handover progress per landing place and per CoP, recent changes."""
+"""Overzicht: counts per kind, handover progress per landing place and per CoP (a projection
+of ``kgraph.analysis.handover_coverage``), recent changes."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _counts_section() -> None:
     for i, kind in enumerate(NODE_KINDS):
         cols[i % 4].metric(i18n.kind_label(kind), counts.nodes.get(kind, 0))
     with st.expander(t("edge_counts")):
-        st.dataframe(
+        widgets.table(
             pd.DataFrame(
                 [
                     {t("col_edge_kind"): i18n.edge_label(k), t("col_count"): n}
@@ -70,7 +71,7 @@ def _progress_section(rows: list[dict[str, Any]], counts_key: str, title: str, w
         y_label=t("col_items"),
     )
     with st.expander(t("as_table")):
-        st.dataframe(frame, hide_index=True)
+        widgets.table(frame, hide_index=True)
 
 
 def _recent_section() -> None:
@@ -96,24 +97,20 @@ def _recent_section() -> None:
         }
         for cs in recent
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    widgets.table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def render() -> None:
     st.title(t("page_overview"))
     st.caption(t("overview_intro"))
     _counts_section()
-    coverage = state.handover_coverage()
-    lang = i18n.lang()
+    coverage = state.handover_coverage()  # the Overdracht page and the report count the same
+    why = coverage.explanations
     left, right = st.columns(2)
     with left:
-        _progress_section(
-            coverage.places, "total", t("progress_landing"), coverage.explanations["places"][lang]
-        )
+        _progress_section(coverage.places, "total", t("progress_landing"), t(why["places"]))
     with right:
-        _progress_section(
-            coverage.cops, "counts", t("progress_cop"), coverage.explanations["cops"][lang]
-        )
+        _progress_section(coverage.cops, "counts", t("progress_cop"), t(why["cops"]))
     if coverage.no_landing:
         st.warning(
             t("no_landing_title", n=len(coverage.no_landing)) + ". " + t("see_handover"),

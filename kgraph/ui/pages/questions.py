@@ -7,18 +7,18 @@ question in between the store refuses ("changed by X at T") and the page offers 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kgraph.errors import ConflictError, KGraphError, ValidationError
-from kgraph.model import QUESTION_KINDS, QUESTION_STATUSES, Edge, Node, fold, make_id, parse_tags
+from kgraph import edits, query
+from kgraph.errors import ConflictError, KGraphError
+from kgraph.model import QUESTION_STATUSES, Node
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.i18n import t
 
 KINDS = ("knowledge_question", "complex_question")
-SORTS = ("title", "status", "kind", "updated")
+SORTS = query.QUESTION_SORTS
 
 F_SEARCH = "keep_questions_search"
 F_KINDS = "keep_questions_kinds"
@@ -39,53 +39,6 @@ def _key(field: str, node_id: str) -> str:
 
 def _version_key(node_id: str) -> str:
     return f"q_version_{node_id}"
-
-
-def raised_in(edges: Sequence[Edge]) -> dict[str, list[str]]:
-    """Question id -> ids of the CoP's and themes it was raised in."""
-    out: dict[str, list[str]] = {}
-    for e in edges:
-        out.setdefault(e.src, []).append(e.dst)
-    return out
-
-
-def filter_questions(
-    questions: Sequence[Node],
-    *,
-    text: str,
-    kinds: Sequence[str],
-    statuses: Sequence[str],
-    areas: Sequence[str],
-    raised: Mapping[str, Sequence[str]],
-) -> list[Node]:
-    """The questions matching every given filter (an empty filter matches all)."""
-    words = fold(text).split()
-    out = []
-    for q in questions:
-        if kinds and q.kind not in kinds:
-            continue
-        if statuses and q.status not in statuses:
-            continue
-        if areas and not set(areas) & set(raised.get(q.id, ())):
-            continue
-        if words:
-            hay = fold(" ".join([q.title, q.text, " ".join(q.tags), str(q.props.get("owner", ""))]))
-            if not all(w in hay for w in words):
-                continue
-        out.append(q)
-    return out
-
-
-def sort_questions(questions: list[Node], how: str, descending: bool) -> list[Node]:
-    keys: dict[str, Any] = {
-        "title": lambda q: fold(q.title),
-        "status": lambda q: (
-            QUESTION_STATUSES.index(q.status) if q.status in QUESTION_STATUSES else 9
-        ),
-        "kind": lambda q: (q.kind, fold(q.title)),
-        "updated": lambda q: q.updated_at or "",
-    }
-    return sorted(questions, key=keys[how], reverse=descending)
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -130,7 +83,7 @@ def _table(
             t("col_who"),
         ],
     )
-    st.dataframe(
+    widgets.table(
         frame,
         hide_index=True,
         width="stretch",
@@ -180,16 +133,16 @@ def _editor(node: Node) -> None:
             t("save"), type="primary", disabled=not state.actor(), icon=":material/save:"
         )
     if saved:
-        changes = {
-            "status": st.session_state[_key("status", node.id)],
-            "owner": st.session_state[_key("owner", node.id)].strip() or None,
-            "tags": list(parse_tags(st.session_state[_key("tags", node.id)])),
-            "text": st.session_state[_key("text", node.id)],
-        }
         try:
             with state.edit() as store:
-                new = store.update_node(
-                    node.id, changes, expected_version=st.session_state[_version_key(node.id)]
+                new = edits.update_question(
+                    store,
+                    node.id,
+                    status=st.session_state[_key("status", node.id)],
+                    owner=st.session_state[_key("owner", node.id)],
+                    tags=st.session_state[_key("tags", node.id)],
+                    text=st.session_state[_key("text", node.id)],
+                    expected_version=st.session_state[_version_key(node.id)],
                 )
         except ConflictError as exc:
             widgets.show_error(exc)
@@ -215,7 +168,7 @@ def _delete(node: Node) -> None:
             on_click=lambda: st.session_state.__setitem__(CONFIRM, node.id),
         )
         return
-    links = len(state.store().edges(node_id=node.id))
+    links = query.link_count(state.store(), node.id)
     st.warning(
         t("delete_confirm", title=widgets.md(node.title), links=links), icon=":material/warning:"
     )
@@ -223,7 +176,7 @@ def _delete(node: Node) -> None:
     if c1.button(t("delete_yes"), key=f"q_delete_yes_{node.id}", type="primary"):
         try:
             with state.edit() as store:
-                store.delete_node(node.id)
+                edits.delete_node(store, node.id)
         except KGraphError as exc:
             widgets.show_error(exc)
             return
@@ -306,16 +259,18 @@ def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
             )
         if added:
             try:
-                node = add_question(
-                    kind=kind,
-                    title=title,
-                    text=text,
-                    status=status,
-                    owner=owner,
-                    tags=tags,
-                    areas=raised,
-                    feeds=feeds,
-                )
+                with state.edit() as store:
+                    node = edits.add_question(
+                        store,
+                        kind=kind,
+                        title=title,
+                        text=text,
+                        status=status,
+                        owner=owner,
+                        tags=tags,
+                        areas=raised,
+                        feeds=feeds,
+                    )
             except KGraphError as exc:
                 widgets.show_error(exc)
                 return
@@ -324,43 +279,6 @@ def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
                 "added", title=widgets.md(node.title), who=widgets.md(state.actor())
             )
             st.rerun()
-
-
-def add_question(
-    *,
-    kind: str,
-    title: str,
-    text: str,
-    status: str,
-    owner: str,
-    tags: str,
-    areas: Sequence[str],
-    feeds: Sequence[str],
-) -> Node:
-    """Add a question and its links in one transaction (all or nothing)."""
-    if kind not in QUESTION_KINDS:
-        raise ValidationError(f"unknown question kind {kind!r}")
-    if not title.strip():
-        raise ValidationError(t("title_needed"))
-    if feeds and kind != "knowledge_question":
-        raise ValidationError(t("feeds_only_kq"))
-    props = {"owner": owner.strip()} if owner.strip() else {}
-    node = Node(
-        id=make_id(kind, title),
-        kind=kind,
-        title=title.strip(),
-        text=text,
-        status=status,
-        tags=parse_tags(tags),
-        props=props,
-    )
-    with state.edit() as store:
-        stored = store.add_node(node)
-        for area in areas:
-            store.add_edge(Edge(stored.id, "RAISED_IN", area))
-        for cq in feeds:
-            store.add_edge(Edge(stored.id, "FEEDS", cq))
-    return stored
 
 
 def render() -> None:
@@ -377,8 +295,8 @@ def render() -> None:
     areas = {n.id: n.title for n in state.nodes(("cop", "theme"))}
     _filters(areas)
     questions = state.nodes(KINDS)
-    raised = raised_in(state.edges(("RAISED_IN",)))
-    rows = filter_questions(
+    raised = query.raised_in(state.edges(("RAISED_IN",)))
+    rows = query.filter_questions(
         questions,
         text=st.session_state.get(F_SEARCH, ""),
         kinds=st.session_state.get(F_KINDS) or [],
@@ -386,7 +304,7 @@ def render() -> None:
         areas=st.session_state.get(F_AREA) or [],
         raised=raised,
     )
-    rows = sort_questions(
+    rows = query.sort_questions(
         rows, st.session_state.get(F_SORT, "title"), bool(st.session_state.get(F_DESC))
     )
     st.caption(t("n_of_m", n=len(rows), m=len(questions)))

@@ -19,15 +19,10 @@ from kgraph.analysis import (
     dismiss_similar,
     find_similar,
 )
-from kgraph.analysis.similar import (
-    DEFAULT_MIN_SCORE,
-    DEFAULT_TOP,
-    DISMISSED_PROP,
-    EXPLANATION,
-    ORIGIN,
-)
+from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP, EXPLANATION
 from kgraph.errors import KGraphError
 from kgraph.model import QUESTION_KINDS
+from kgraph.query import similar_review
 from kgraph.store.base import GraphStore
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.explore_link import show_in_explore
@@ -139,12 +134,8 @@ def _pair(pair: SimilarPair, can_edit: bool) -> None:
 def _reviewed() -> None:
     """What people decided so far: the accepted links and the dismissed pairs."""
     questions = {n.id: n for n in state.nodes(sorted(QUESTION_KINDS))}
-    linked = [e for e in state.edges(("RELATES_TO",)) if (e.props or {}).get("origin") == ORIGIN]
-    dismissed: set[tuple[str, str]] = set()
-    for q in questions.values():
-        others = q.props.get(DISMISSED_PROP) or []
-        for other in others if isinstance(others, list) else [others]:
-            dismissed.add((min(q.id, str(other)), max(q.id, str(other))))
+    review = similar_review(questions.values(), state.edges(("RELATES_TO",)))
+    linked, dismissed = review.linked, review.dismissed
 
     def title(node_id: str) -> str:
         node = questions.get(node_id)
@@ -162,7 +153,7 @@ def _reviewed() -> None:
             for e in linked
         ]
         if rows:
-            st.dataframe(
+            widgets.table(
                 pd.DataFrame(rows),
                 hide_index=True,
                 width="stretch",
@@ -172,11 +163,11 @@ def _reviewed() -> None:
             st.caption(t("similar_none_yet"))
     with st.expander(t("similar_dismissed_title", n=len(dismissed))):
         if dismissed:
-            st.dataframe(
+            widgets.table(
                 pd.DataFrame(
                     [
                         {t("col_question_a"): title(a), t("col_question_b"): title(b)}
-                        for a, b in sorted(dismissed)
+                        for a, b in dismissed
                     ]
                 ),
                 hide_index=True,
@@ -188,7 +179,7 @@ def _reviewed() -> None:
 
 def render() -> None:
     st.title(t("page_similar"))
-    st.caption(EXPLANATION[i18n.lang()])
+    st.caption(t(EXPLANATION))
     st.session_state.setdefault(MIN_SCORE, DEFAULT_MIN_SCORE)
     st.session_state.setdefault(TOP, DEFAULT_TOP)
     flash = st.session_state.pop(FLASH, None)

@@ -243,13 +243,15 @@ SEARCH = (
     "WITH n, size([w IN $words WHERE n.search_title CONTAINS w]) AS hits "
     f"RETURN {N} AS n, hits ORDER BY hits DESC, n.id LIMIT $limit"
 )
-# Per-label and per-type counts come from Neo4j's count store, not a scan.
+# Only the store's own items count: other nodes with a kind's label (a Cypher export run
+# into the same database makes ``:KgraphItem`` copies) are not the store's. Per-type
+# relationship counts from a ``:Node`` come from Neo4j's count store, not a scan.
 COUNT_NODES = " UNION ALL ".join(
-    f"MATCH (n:{label}) RETURN '{kind}' AS kind, count(n) AS c"
+    f"MATCH (n:Node:{label}) RETURN '{kind}' AS kind, count(n) AS c"
     for kind, label in KIND_LABELS.items()
 )
 COUNT_EDGES = " UNION ALL ".join(
-    f"MATCH ()-[r:{kind}]->() RETURN '{kind}' AS kind, count(r) AS c" for kind in EDGE_KINDS
+    f"MATCH (:Node)-[r:{kind}]->() RETURN '{kind}' AS kind, count(r) AS c" for kind in EDGE_KINDS
 )
 
 # --- history -------------------------------------------------------------------------------

@@ -1,0 +1,19 @@
+"""``Neo4jStore``: the GraphStore contract on the official ``neo4j`` driver over Bolt.
+
+``neo4j://`` URIs use the driver's routing; reads go to readers. The history is stored in
+the database with the change, in the same transaction. The parts, one concern each:
+``driver`` (one driver per process, errors as one line), ``session`` (units of work and
+transactions), ``cypher`` (every statement, as constants), ``rows`` (values <-> rows),
+``writes`` (write primitives, bulk loads) and ``reads``.
+"""
+
+from __future__ import annotations
+
+from kgraph.store.neo4j.reads import Neo4jReads
+from kgraph.store.neo4j.writes import Neo4jWrites
+
+
+class Neo4jStore(Neo4jWrites, Neo4jReads):
+    """A GraphStore in a Neo4j database; see ``kgraph.store.neo4j.driver`` for
+    configuration. Safe to share between threads; ``transaction()`` blocks are per thread.
+    """
