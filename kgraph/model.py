@@ -60,14 +60,16 @@ _Q = QUESTION_KINDS
 EDGE_RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "RAISED_IN": (_Q, frozenset({"cop", "theme"})),
     "FEEDS": (frozenset({"knowledge_question"}), frozenset({"complex_question"})),
+    # A knowledge question lands or involves an organisation directly when a register
+    # says where it is placed ("Waar belegd") or who holds the action.
     "LANDS_IN": (
-        frozenset({"complex_question", "cop", "showcase"}),
+        frozenset({"knowledge_question", "complex_question", "cop", "showcase"}),
         frozenset({"landing_place"}),
     ),
     "PART_OF": (frozenset({"landing_place"}), frozenset({"landing_place"})),
     "CONTINUES_AS": (frozenset({"cop"}), frozenset({"theme"})),
     "INVOLVES": (
-        frozenset({"landing_place", "cop", "theme", "showcase"}),
+        frozenset({"knowledge_question", "landing_place", "cop", "theme", "showcase"}),
         frozenset({"organisation"}),
     ),
     "RELATES_TO": (_Q, _Q),

@@ -242,10 +242,15 @@ def test_bombs_really_inflate_to_gigabytes(large: Path) -> None:
 
 @pytest.mark.parametrize("name", ["zip_bomb.xlsx", "zip_bomb_ratio.xlsx"])
 def test_dashboard_upload_refuses_a_zip_bomb(name: str, large: Path) -> None:
-    """The Importeren page lists an upload's sheets before any import: that step must
-    refuse a bomb too, before openpyxl inflates it."""
-    from kgraph.errors import InputError
-    from kgraph.ui.pages.import_ import sheet_names
+    """The Importeren page lists an upload's sheets and picks one before any import
+    (``tabular_source.sheet_names`` and ``choose_sheet`` on the bytes in memory): both
+    must refuse a bomb too, before openpyxl inflates it."""
+    import io
 
-    with pytest.raises(InputError, match="refused"):
-        sheet_names((large / name).read_bytes())
+    from kgraph.errors import InputError
+    from kgraph.importers.tabular_source import choose_sheet, sheet_names
+
+    data = (large / name).read_bytes()
+    for step in (sheet_names, choose_sheet):
+        with pytest.raises(InputError, match="refused"):
+            step(io.BytesIO(data), name=name, lang="en")

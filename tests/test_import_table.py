@@ -20,6 +20,7 @@ from kgraph.store.embedded import EmbeddedStore
 
 IMPORT = DATA / "import"
 QUESTIONS = {
+    "id": "id",
     "title": "Vraag",
     "status": "Status",
     "cop": "CoP",
@@ -45,7 +46,7 @@ def test_caa_themes_table(store: GraphStore) -> None:
     themes = {r["theme"] for r in rows}
     assert batch.summary()["nodes"] == {"knowledge_question": len(rows), "theme": len(themes)}
     assert batch.summary()["edges"] == {"RAISED_IN": len(rows)}
-    first = next(n for n in batch.nodes if n.id == "kq:1")
+    first = next(n for n in batch.nodes if n.id == "kq:themes:1")  # namespaced by register
     assert first.props["owner"] == rows[0]["lead_author"]
     assert first.props["theme_url"] == rows[0]["theme_url"]  # unmapped columns are kept
     assert first.source == "themes.csv, row 2"
@@ -65,20 +66,21 @@ def test_caa_themes_table(store: GraphStore) -> None:
 def test_csv_delimiter_and_encoding_are_detected(name: str) -> None:
     batch = table.read(IMPORT / name, mapping=QUESTIONS)
     questions = {n.id: n for n in batch.nodes if n.kind == "knowledge_question"}
-    assert set(questions) == {"kq:q1", "kq:q2", "kq:q3"}
-    q3 = questions["kq:q3"]
+    r = "kq:" + name.removesuffix(".csv").replace("_", "-") + ":"
+    assert set(questions) == {r + "q1", r + "q2", r + "q3"}
+    q3 = questions[r + "q3"]
     assert q3.title == "Wie is eigenaar van de data (€)?"
     assert (q3.status, q3.props["owner"], q3.props["toelichting"]) == (
         "answered",
         "Cécile",
         "Geïnteresseerd",
     )
-    assert questions["kq:q2"].status == "in_progress"
-    assert questions["kq:q2"].props["toelichting"] == "Meetnet; sensoren"
+    assert questions[r + "q2"].status == "in_progress"
+    assert questions[r + "q2"].props["toelichting"] == "Meetnet; sensoren"
     cops = {n.title for n in batch.nodes if n.kind == "cop"}
     assert cops == {"Datagedreven werken", "Lokaal meten"}
-    raised = sorted((e.src, e.dst) for e in batch.edges if e.src == "kq:q3")
-    assert raised == [("kq:q3", "cop:datagedreven-werken"), ("kq:q3", "cop:lokaal-meten")]
+    raised = sorted((e.src, e.dst) for e in batch.edges if e.src == r + "q3")
+    assert raised == [(r + "q3", "cop:datagedreven-werken"), (r + "q3", "cop:lokaal-meten")]
 
 
 def test_delimiter_and_encoding_can_be_given(tmp_path: Path) -> None:
@@ -138,11 +140,17 @@ def test_multi_header_xlsx(tmp_path: Path) -> None:
     assert (
         questions["Hoe ijk je een sensor?"].source == "vragen.xlsx, sheet Kennisvragen 2024, row 5"
     )
-    assert questions["Hoe meet je luchtkwaliteit?"].props == {"opmerking": "zie notitie"}
-    assert questions["Wanneer is een algoritme eerlijk?"].props == {"opmerking": 12}
+    assert questions["Hoe meet je luchtkwaliteit?"].props == {
+        "opmerking": "zie notitie",
+        "register": "vragen",
+    }
+    assert questions["Wanneer is een algoritme eerlijk?"].props == {
+        "opmerking": 12,
+        "register": "vragen",
+    }
     raised = {(e.src, e.dst) for e in batch.edges}
     assert ("kq:hoe-ijk-je-een-sensor", "cop:lokaal-meten") in raised  # merged cell filled down
-    assert any("E (Unnamed: 4)" in note for note in batch.notes)
+    assert any("E (Unnamed: 4)" in note for note in batch.notes), batch.notes
     assert seen[-1] == (3, 3)
 
 
@@ -152,9 +160,11 @@ def test_header_row_can_be_given(tmp_path: Path) -> None:
     batch = table.read(path, mapping={"title": "B"}, header_row=3, sheet="Kennisvragen 2024")
     assert len([n for n in batch.nodes if n.kind == "knowledge_question"]) == 3
     with pytest.raises(InputError, match="no sheet 'Blad1'"):
+        table.read(path, mapping={"title": "Vraag"}, sheet="Blad1", lang="en")
+    with pytest.raises(InputError, match="geen blad 'Blad1'"):
         table.read(path, mapping={"title": "Vraag"}, sheet="Blad1")
     with pytest.raises(InputError, match="no column 'Vraagtekst'"):
-        table.read(path, mapping={"title": "Vraagtekst"}, header_row=3)
+        table.read(path, mapping={"title": "Vraagtekst"}, header_row=3, lang="en")
 
 
 # --- validation ----------------------------------------------------------------------
@@ -165,7 +175,7 @@ ERROR_MAP = {"id": "id", "title": "Vraag", "status": "Status", "relates_to": "Ge
 
 def _problems() -> list[str]:
     with pytest.raises(InputError) as caught:
-        table.read(ERRORS, mapping=ERROR_MAP)
+        table.read(ERRORS, mapping=ERROR_MAP, lang="en")
     assert "nothing imported" in str(caught.value)
     return caught.value.problems
 
@@ -173,10 +183,10 @@ def _problems() -> list[str]:
 @pytest.mark.parametrize(
     "expected",
     [
-        "errors.csv, row 2, column A (id): duplicate id 'kq:q1' in rows 2, 4",
-        "errors.csv, row 4, column A (id): duplicate id 'kq:q1' in rows 2, 4",
-        "errors.csv, row 3, column C (Status): unknown status 'klaar'",
-        "errors.csv, row 5, column D (Gerelateerd): relates_to 'Bestaat niet' matches no question",
+        'errors.csv, row 2, column A (id), value "Q1": duplicate code in rows 2, 4',
+        'errors.csv, row 4, column A (id), value "Q1": duplicate code in rows 2, 4',
+        'errors.csv, row 3, column C (Status), value "klaar": unknown status',
+        'errors.csv, row 5, column D (Gerelateerd), value "Bestaat niet": matches no question',
         "errors.csv, row 6, column B (Vraag): title is empty",
     ],
 )
@@ -194,7 +204,7 @@ def test_a_relation_the_model_forbids_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         table.read(path, mapping={"title": "Naam", "theme": "Thema"}, kind="theme")
     assert caught.value.problems == [
-        "t.csv, row 2, column B (Thema): a theme cannot be linked to a theme"
+        't.csv, rij 2, kolom B (Thema), waarde "Ethiek 2024": een theme kan niet gekoppeld worden aan een theme'
     ]
 
 
@@ -206,7 +216,7 @@ def test_bad_file_changes_nothing(store: GraphStore, tmp_path: Path) -> None:
         ["--store", _location(store, tmp_path), "import", "table", str(ERRORS), *_maps(ERROR_MAP)],
     )
     assert result.exit_code == 2
-    assert "row 3, column C (Status)" in result.output
+    assert "rij 3, kolom C (Status)" in result.output
     assert snapshot(store) == before
 
 
@@ -229,14 +239,14 @@ def test_skip_invalid_imports_the_rest_and_writes_rejects(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     store = EmbeddedStore(db)
     # Q5 is valid itself but relates to the rejected Q2, so it goes too; Q7 finds Q6 by title
-    assert sorted(n.id for n in store.nodes()) == ["kq:q6", "kq:q7"]
-    assert [e.key for e in store.edges()] == ["kq:q7|RELATES_TO|kq:q6"]
+    assert sorted(n.id for n in store.nodes()) == ["kq:errors:q6", "kq:errors:q7"]
+    assert [e.key for e in store.edges()] == ["kq:errors:q7|RELATES_TO|kq:errors:q6"]
     store.close()
     with rejects.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["row"] for r in rows] == ["2", "3", "4", "5", "6", "7"]
-    assert "unknown status 'klaar'" in rows[1]["reasons"]
-    assert "relates_to 'Q2' points at row 3, which is rejected" in rows[5]["reasons"]
+    assert 'waarde "klaar": onbekende status' in rows[1]["reasons"]
+    assert 'waarde "Q2": verwijst naar rij 3, die is afgewezen' in rows[5]["reasons"]
     assert rows[1]["Vraag"] == "Hoe meet je fijnstof?"
 
 
@@ -249,7 +259,7 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "would add 6 nodes and 5 edges" in result.output
-    assert "kq:q3" in result.output
+    assert "kq:questions-semicolon-utf8:q3" in result.output
     store = EmbeddedStore(db)
     assert store.is_empty()
     store.close()
@@ -258,9 +268,10 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     )
     assert "added 6 nodes and 5 edges" in result.output
     result = runner.invoke(
-        cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS)]
+        cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS), "--lang", "en"]
     )
     assert "added 0 nodes and 0 edges" in result.output
+    assert "0 added, 0 changed, 3 unchanged" in result.output  # the same register again
 
 
 # --- relations -----------------------------------------------------------------------

@@ -366,31 +366,25 @@ def test_dashboard_renders_no_html_from_text() -> None:
                     assert "render_network(" in path.read_text(encoding="utf-8")
 
 
-def test_upload_names_are_never_paths() -> None:
-    """The import page derives only a suffix from the uploaded name, from a fixed table,
-    and writes the bytes under a fixed name in a fresh private folder."""
-    page = UI / "pages" / "import_.py"
-    text = page.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    uses = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "name":
-            segment = ast.get_source_segment(text, node)
-            if segment and ("upload" in segment or "UPLOAD" in segment):
-                uses.append(segment)
-    assert uses and set(uses) <= {"upload.name", "st.session_state[UPLOAD].name"}
-    assert "SUFFIXES.get(Path(upload.name).suffix.lower()" in text
-    from kgraph.ui.pages import import_
+def test_upload_names_are_never_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Importeren page keeps an upload in memory: its name is only shown and recorded
+    (messages, provenance), never opened, created or joined to a folder."""
+    for module in ("pages/import_.py", "import_form.py"):
+        text = (UI / module).read_text(encoding="utf-8")
+        for call in ("open(", "tempfile", "write_bytes", "write_text", "Path(upload.name)."):
+            if call == "Path(upload.name).":
+                # the stem for a download's file name is the only use of the name as a path
+                assert text.count(call) == text.count("Path(upload.name).stem"), module
+            else:
+                assert call not in text, f"{module} uses {call}"
+    from kgraph.importers.table import read_table
 
-    for hostile in ("../../etc/passwd", "../../etc/passwd.csv", "/etc/cron.d/x.xlsx", "a\x00.csv"):
-        suffix = import_.SUFFIXES.get(Path(hostile).suffix.lower().lstrip("."), "")
-        assert suffix in ("", ".csv", ".xlsx")
-        if suffix:
-            with import_.as_file(b"id;Vraag\n", suffix) as path:
-                assert path.name == f"upload{suffix}"
-                assert path.parent.name.startswith("kgraph-upload-")
-                assert path.read_bytes() == b"id;Vraag\n"
-            assert not path.exists()
+    monkeypatch.chdir(tmp_path)
+    for hostile in ("../../etc/passwd.csv", "/etc/cron.d/x.csv", "a\x00.csv", "..\\boot.csv"):
+        data = io.BytesIO(b"Vraag;Status\nHoe?;open\n")
+        result = read_table(data, name=hostile, mapping={"title": "Vraag"})
+        assert result.batch.nodes[0].source.startswith(f"{hostile}, ")
+        assert list(tmp_path.iterdir()) == []
 
 
 # --- a real browser ---------------------------------------------------------------------

@@ -33,6 +33,8 @@ def test_every_edge_kind_joins_known_node_kinds() -> None:
         ("RAISED_IN", "complex_question", "theme"),
         ("FEEDS", "knowledge_question", "complex_question"),
         ("LANDS_IN", "showcase", "landing_place"),
+        ("LANDS_IN", "knowledge_question", "landing_place"),
+        ("INVOLVES", "knowledge_question", "organisation"),
         ("PART_OF", "landing_place", "landing_place"),
         ("CONTINUES_AS", "cop", "theme"),
         ("INVOLVES", "theme", "organisation"),
@@ -49,7 +51,9 @@ def test_allowed_edges(kind: str, src: str, dst: str) -> None:
     [
         ("RAISED_IN", "cop", "knowledge_question"),  # wrong direction
         ("FEEDS", "complex_question", "knowledge_question"),
-        ("LANDS_IN", "knowledge_question", "landing_place"),
+        ("LANDS_IN", "knowledge_question", "organisation"),
+        ("INVOLVES", "organisation", "knowledge_question"),  # wrong direction
+        ("LANDS_IN", "value", "landing_place"),
         ("CONCERNS", "cop", "value"),
     ],
 )

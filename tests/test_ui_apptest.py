@@ -13,7 +13,6 @@ from helpers.ui import PAGES, button, open_page
 from kgraph.export.markdown import unescape_markdown
 from kgraph.model import Node
 from kgraph.store.embedded import EmbeddedStore
-from kgraph.ui import mapping
 from kgraph.ui.pages import explore, handover, history, questions
 
 pytest_plugins = ["ui_fixtures"]
@@ -280,29 +279,3 @@ def test_explore_narrowing_caps_and_filters(db: Path) -> None:
     at.multiselect(key=explore.KINDS).set_value(["landing_place"]).run()
     kinds = {o.split("(")[-1] for o in at.selectbox(key=explore.SELECTED).options}
     assert kinds == {"Landingsplaats)"}
-
-
-# --- helpers the pages use --------------------------------------------------------------
-
-
-def test_mapping_suggests_fields_from_dutch_and_english_headers() -> None:
-    dutch = ["Nr", "Kennisvraag", "Toelichting", "Status", "Trekker", "CoP", "Thema", "Opmerking"]
-    assert mapping.suggest_mapping(dutch) == {
-        "id": "Nr",
-        "title": "Kennisvraag",
-        "text": "Toelichting",
-        "status": "Status",
-        "owner": "Trekker",
-        "cop": "CoP",
-        "theme": "Thema",
-    }
-    english = ["Question", "Description", "Owner", "Tags", "Landing place", "Related question"]
-    assert mapping.suggest_mapping(english) == {
-        "title": "Question",
-        "text": "Description",
-        "owner": "Owner",
-        "tags": "Tags",
-        "landing_place": "Landing place",
-        "relates_to": "Related question",
-    }
-    assert mapping.unmapped(dutch, mapping.suggest_mapping(dutch)) == ["Opmerking"]

@@ -6,6 +6,7 @@ batch would add (``--dry-run``) or writes it all-or-nothing.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -139,12 +140,24 @@ def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
+def _parse_values(items: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """``status:1=open`` -> ``{"status": {"1": "open"}}``."""
+    values: dict[str, dict[str, str]] = {}
+    for item in items:
+        field, colon, rest = item.partition(":")
+        old, sep, new = rest.partition("=")
+        if not colon or not sep or not field.strip() or not old.strip():
+            raise InputError(f"--value {item!r}: write FIELD:FROM=TO, e.g. --value status:1=open")
+        values.setdefault(field.strip(), {})[old.strip()] = new.strip()
+    return values
+
+
 _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 
 
 @import_.command("table")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
+@click.option("--sheet", help="Sheet of an .xlsx file (default: the one with most questions).")
 @click.option(
     "--header-row",
     type=click.IntRange(min=1),
@@ -153,9 +166,8 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
 @click.option(
     "--kind",
     type=click.Choice(NODE_KINDS),
-    default="knowledge_question",
-    show_default=True,
-    help="Kind of node each row becomes.",
+    default=None,
+    help="Kind of node each row becomes (default: knowledge_question).",
 )
 @click.option(
     "--map",
@@ -163,8 +175,48 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
     multiple=True,
     metavar="FIELD=COLUMN",
     help="Take FIELD (id, title, text, status, owner, tags, cop, complex_question, theme, "
-    "landing_place, organisation, relates_to) from COLUMN (its name, or a letter). Repeatable.",
+    "landing_place, organisation, placed_at, handover_status, relates_to) from COLUMN (its "
+    "name, or a letter). Repeatable.",
 )
+@click.option(
+    "--value",
+    "value_maps",
+    multiple=True,
+    metavar="FIELD:FROM=TO",
+    help="Read the value FROM of FIELD as TO, e.g. status:1=open. Repeatable.",
+)
+@click.option(
+    "--by-name/--no-by-name",
+    default=None,
+    help="Map a field nobody mapped to a column of the same name (default: on, or as the "
+    "--mapping file says); off keeps such a column as a property.",
+)
+@click.option(
+    "--register",
+    help="Name of the register: ids made from codes become kq:REGISTER:CODE and every node "
+    "records it (default: the file's stem). The same name again re-imports a newer version.",
+)
+@click.option(
+    "--duplicates",
+    type=click.Choice(["refuse", "keep"]),
+    default=None,
+    help="Rows sharing a code: refuse (default) or keep both (suffixed id, duplicate_code).",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.yaml",
+    help="Read sheet, header row, columns and value mappings from FILE.yaml (as the "
+    "Importeren page saves it); options given here win.",
+)
+@click.option(
+    "--save-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.yaml",
+    help="Save the mapping used to FILE.yaml for the next version (or the Importeren page).",
+)
+@click.option("--prune", is_flag=True, help="Delete the register's questions no longer in FILE.")
 @click.option("--delimiter", help="CSV delimiter (default: ; or , detected; 'tab' for tabs).")
 @click.option(
     "--encoding", help="CSV encoding (default: UTF-8, UTF-8 with BOM or cp1252 detected)."
@@ -176,6 +228,14 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
     metavar="REJECTS.csv",
     help="Import the valid rows; write the others with their reasons to REJECTS.csv.",
 )
+@click.option("--overwrite", is_flag=True, help="Replace an existing REJECTS.csv.")
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=lambda: os.environ.get("KGRAPH_LANG", "nl"),
+    show_default="nl, or $KGRAPH_LANG",
+    help="Language of the messages.",
+)
 @_dry_run
 @json_option
 @pass_ctx
@@ -184,48 +244,145 @@ def table_cmd(
     file: Path,
     sheet: str | None,
     header_row: int | None,
-    kind: str,
+    kind: str | None,
     maps: tuple[str, ...],
+    value_maps: tuple[str, ...],
+    by_name: bool | None,
+    register: str | None,
+    duplicates: str | None,
+    mapping_file: Path | None,
+    save_mapping: Path | None,
+    prune: bool,
     delimiter: str | None,
     encoding: str | None,
     rejects: Path | None,
+    overwrite: bool,
+    lang: str,
     dry_run: bool,
     as_json: bool,
 ) -> None:
     """Import the rows of an .xlsx or .csv FILE as nodes; all-or-nothing unless
-    --skip-invalid. Re-importing the same file adds nothing."""
-    from kgraph.importers import table
+    --skip-invalid. Importing the same register again reports what was added, changed,
+    unchanged and is no longer in the source, and records the changes in the history."""
+    from kgraph.importers import mapping_file as specs
+    from kgraph.importers import reimport, table
+    from kgraph.importers.messages import render
 
     check_file(file)
+    spec = specs.load_spec(mapping_file) if mapping_file else specs.ImportSpec(by_name=True)
+    spec.columns.update(_parse_maps(maps))
+    for field, pairs in _parse_values(value_maps).items():
+        spec.values.setdefault(field, {}).update(pairs)
+    spec.sheet = sheet or spec.sheet
+    spec.header_row = header_row or spec.header_row
+    spec.kind = kind or spec.kind
+    spec.register = register or spec.register
+    spec.duplicates = duplicates or spec.duplicates
+    if by_name is not None:
+        spec.by_name = by_name
+    if rejects is not None:
+        table.check_rejects_path(rejects, inputs=[file], overwrite=overwrite, lang=lang)
     with progress_bar(f"reading {file.name}") as progress:
         result = table.read_table(
             file,
-            mapping=_parse_maps(maps),
-            kind=kind,
-            sheet=sheet,
-            header_row=header_row,
+            **spec.read_options(),
             delimiter=delimiter,
             encoding=encoding,
             store=ctx.store,
             skip_invalid=rejects is not None,
             progress=progress,
+            lang=lang,
         )
     if result.problems and rejects is None:
-        rows = len({p.row for p in result.problems})
-        raise InputError(
-            f"{file.name}: {len(result.problems)} problem(s) in {rows} row(s); nothing imported "
-            "(use --skip-invalid REJECTS.csv to import the valid rows)",
-            [str(p) for p in result.problems],
+        raise table.problems_error(
+            file.name, result.problems, lang, render("hint_skip_invalid", lang)
         )
+    shown = ", ".join(f"{f}={c}" for f, c in result.by_name.items())
+    if shown:
+        click.echo(render("by_name_shown", lang, shown=shown), err=True)
     if rejects is not None and result.rejects:
         if not dry_run:
-            table.write_rejects(rejects, result.rejects)
+            table.write_rejects(
+                rejects, result.rejects, inputs=[file], overwrite=overwrite, lang=lang
+            )
+        written = "" if dry_run else render("rejects_written", lang, path=rejects)
+        count = len(result.rejects)
         click.echo(
-            f"rejected {len(result.rejects)} of {result.rows_read} rows"
-            + ("" if dry_run else f"; written with their reasons to {rejects}"),
-            err=True,
+            render("rejected_rows", lang, count=count, rows=result.rows_read) + written, err=True
         )
+    if save_mapping is not None:
+        spec.sheet, spec.header_row, spec.register = (
+            result.sheet,
+            result.header_row,
+            result.register,
+        )
+        spec.columns = dict(result.columns)
+        spec.by_name = False  # the columns are written out: the file says everything
+        specs.save_spec(spec, save_mapping)
+        click.echo(render("mapping_saved", lang, path=save_mapping), err=True)
+    comparison = reimport.compare(ctx.store, result.batch, register=result.register, kind=spec.kind)
+    if comparison.unchanged or comparison.changed or comparison.gone:
+        _run_reimport(
+            ctx, comparison, result.batch, prune=prune, dry_run=dry_run, as_json=as_json, lang=lang
+        )
+        return
     run_import(ctx, result.batch, dry_run=dry_run, as_json=as_json)
+
+
+def _run_reimport(
+    ctx: Context,
+    comparison: Any,
+    batch: Any,
+    *,
+    prune: bool,
+    dry_run: bool,
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Report (and unless ``dry_run`` apply) a newer version of a register in the store."""
+    from kgraph.importers import reimport
+
+    result = None
+    if not dry_run:
+        result = reimport.apply_comparison(ctx.store, comparison, prune=prune, actor=ctx.actor)
+    if as_json:
+        echo_json(
+            {
+                "dry_run": dry_run,
+                "register": comparison.register,
+                **comparison.summary(),
+                "added_ids": [n.id for n in comparison.added],
+                "changed_fields": {
+                    o.id: sorted(k for k in c if k != "source") for o, _, c in comparison.changed
+                },
+                "gone_ids": [n.id for n in comparison.gone],
+                "pruned": result.deleted if result else 0,
+                "edges_added": result.edges_added if result else 0,
+                "notes": batch.notes,
+            }
+        )
+        return
+    from kgraph.importers.messages import render
+
+    for line in reimport.describe(comparison, lang=lang):
+        click.echo(line)
+    if dry_run:
+        click.echo(render("dry_run", lang))
+    elif result is not None:
+        click.echo(
+            render(
+                "reimport_done",
+                lang,
+                nodes=result.nodes_added,
+                edges=result.edges_added,
+                updated=result.updated,
+                deleted=result.deleted,
+            )
+        )
+        if comparison.gone and not prune:
+            click.echo(render("reimport_kept", lang, count=len(comparison.gone)))
+    for note in batch.notes:
+        click.echo(f"note: {note}")
 
 
 @import_.command("markdown")

@@ -110,19 +110,33 @@ def write(sub: Subgraph, out: PathOrFile) -> None:
         handle.write(buffer.getvalue())
 
 
-def _sheet_rows(sheet: Any) -> tuple[list[str], list[list[str]]]:
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    if not rows:
+def _sheet_rows(sheet: Any, name: str = "") -> tuple[list[str], list[list[str]]]:
+    from kgraph.importers.tabular_source import MAX_CELLS, MAX_TEXT
+
+    # The declared dimension (A1:XFD1048576 costs nothing to write) must not size the rows:
+    # read only the cells present, stream, and bound the cells and characters read.
+    sheet.reset_dimensions()
+    rows = iter(sheet.iter_rows(values_only=True))
+    first = next(rows, None)
+    if first is None:
         return [], []
     header = []
-    for value in rows[0]:
+    for value in first:
         label = "" if value is None else str(value)
         key = label[: -len(JSON_SUFFIX)] if label.endswith(JSON_SUFFIX) else label
         header.append(_KEYS.get(key, key) + (JSON_SUFFIX if label.endswith(JSON_SUFFIX) else ""))
     body = []
-    for row in rows[1:]:
+    cells = chars = 0
+    for row in rows:
         if all(v is None for v in row):
             continue
+        cells += len(row)
+        chars += sum(len(str(v)) for v in row if v is not None)
+        if cells > MAX_CELLS or chars > MAX_TEXT:
+            raise InputError(
+                f"{name}, sheet {sheet.title}: refused: more than {MAX_CELLS:,} cells or "
+                f"{MAX_TEXT:,} characters (repeated shared strings?)"
+            )
         body.append([restore_cell(_unescape(str(v))) if v is not None else "" for v in row])
     return header, body
 
@@ -141,8 +155,8 @@ def read_raw(src: PathOrFile) -> RawGraph:
         for sheet_name in ("Nodes", "Edges"):
             if sheet_name not in book.sheetnames:
                 raise InputError(f"{name}: no sheet {sheet_name!r} (not a kgraph export)")
-        nodes = _sheet_rows(book["Nodes"])
-        edges = _sheet_rows(book["Edges"])
+        nodes = _sheet_rows(book["Nodes"], name)
+        edges = _sheet_rows(book["Edges"], name)
     finally:
         book.close()
     edge_header, edge_body = edges

@@ -301,18 +301,21 @@ ACCEPTED: list[Accepted] = [
     Accepted("deep_nesting.graphml", "graph", ("A",), large=True),
 ]
 
-TABLE = ("--map", "title=Vraag")
+# messages in English, as the expectations below are written (the default is Dutch)
+TABLE = ("--map", "title=Vraag", "--lang", "en")
 
 CASES: list[Case] = [
     Case("empty.csv", "table", ("empty",), TABLE),
     Case("only_header.csv", "table", ("no rows below the header", "row 1"), TABLE),
     Case("blank_lines_only.csv", "table", ("no header row",), TABLE),
     Case("ragged_rows.csv", "table", ("row 3", "column B (Vraag)", "title is empty"), TABLE),
-    Case("duplicate_ids.csv", "table", ("row 2", "row 4", "column A (id)", "duplicate id"), TABLE),
+    Case(
+        "duplicate_ids.csv", "table", ("row 2", "row 4", "column A (id)", "duplicate code"), TABLE
+    ),
     Case(
         "unknown_status.csv",
         "table",
-        ("row 3", "column C (Status)", "unknown status 'klaar'"),
+        ("row 3", "column C (Status)", 'value "klaar": unknown status'),
         (*TABLE, "--map", "status=Status"),
     ),
     Case(
