@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from test_export import XML_FORMATS, comparable, random_graphs
 
 from kgraph.export import export_bytes
+from kgraph.export.safe import XML_INVALID
 from kgraph.importers import apply_batch, table
 from kgraph.importers import graph as graph_importer
 from kgraph.store.base import Subgraph
@@ -108,6 +109,9 @@ SUFFIX = {"json": ".json", "graphml": ".graphml", "gexf": ".gexf", "csv": ".zip"
 def test_exports_import_into_a_store_unchanged(sub: Subgraph, fmt: str) -> None:
     """Export, ``kgraph import graph`` the file into an empty store, export the store:
     the same nodes and edges (XML formats drop only what XML 1.0 cannot hold)."""
+    xml = fmt in XML_FORMATS
+    # a title made only of characters XML cannot hold has nothing left to write
+    assume(not xml or all(XML_INVALID.sub("", n.title).strip() for n in sub.nodes.values()))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"g{SUFFIX[fmt]}"
         path.write_bytes(export_bytes(sub, fmt))
@@ -117,5 +121,4 @@ def test_exports_import_into_a_store_unchanged(sub: Subgraph, fmt: str) -> None:
             back = store.export_all()
         finally:
             store.close()
-    xml = fmt in XML_FORMATS
     assert comparable(back, xml=xml) == comparable(sub, xml=xml)
