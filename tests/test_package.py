@@ -43,6 +43,8 @@ DATA_FILES = [
     "kgraph/data/curated.yaml",
     "kgraph/data/landing_places.yaml",
     "kgraph/data/organisations.yaml",
+    "kgraph/texts/nl.yaml",
+    "kgraph/texts/en.yaml",
     "kgraph/ui/entry/.streamlit/config.toml",
     "kgraph/py.typed",
 ]
