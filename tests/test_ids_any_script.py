@@ -117,12 +117,12 @@ def _write_titles(path: Path, titles: list[str], ids: list[str] | None = None) -
 
 def test_table_import_keeps_every_script(store: GraphStore, tmp_path: Path) -> None:
     path = _write_titles(tmp_path / "questions.csv", SCRIPTS)
-    batch = table.read(path, store=store)
+    batch = table.read(path, store=store, mapping={"title": "title"})
     result = apply_batch(store, batch)
     assert result.nodes_added == len(SCRIPTS)
     titles = {n.title for n in store.nodes(["knowledge_question"])}
     assert titles == set(SCRIPTS)
-    again = apply_batch(store, table.read(path, store=store))
+    again = apply_batch(store, table.read(path, store=store, mapping={"title": "title"}))
     assert (again.nodes_added, again.edges_added) == (0, 0)
 
 

@@ -627,3 +627,12 @@ def test_a_placement_nothing_matches_is_a_landing_place_unless_written_as_an_org
         ("kq:t:a2", "INVOLVES", "org:meetnet-wind"),
     }
     assert any("Meetnet Water" in n and "landingsplaats" in n for n in batch.notes)
+
+
+def test_a_table_with_nothing_mapped_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "vragen.csv"
+    path.write_text("title\nHoe valideer je een model?\n", encoding="utf-8")
+    with pytest.raises(InputError, match="geen kolom gekoppeld"):
+        table.read(path)
+    with pytest.raises(InputError, match="no column is mapped"):
+        table.read(path, lang="en")

@@ -337,6 +337,8 @@ def test_large_file_reports_progress(tmp_path: Path) -> None:
         ["--store", str(tmp_path / "b.db"), "import", "table", str(path), "--map", "title=Vraag"],
     )
     assert result.exit_code == 0 and "added 1200 nodes" in result.output
+    # one bar while reading, one while the single transaction writes its chunks
+    assert "reading big.csv" in result.stderr and "writing" in result.stderr
 
 
 # --- helpers -------------------------------------------------------------------------

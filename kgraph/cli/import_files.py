@@ -50,8 +50,8 @@ def new_items(store: GraphStore, batch: Any) -> tuple[list[Any], list[Any]]:
 
 def run_import(ctx: Context, batch: Any, *, dry_run: bool, as_json: bool) -> None:
     """Show or apply ``batch``."""
-    from kgraph.importers import apply_batch
     from kgraph.importers.base import id_clashes
+    from kgraph.importers.runner import apply_in_chunks
 
     store = ctx.store
     if dry_run:
@@ -82,7 +82,10 @@ def run_import(ctx: Context, batch: Any, *, dry_run: bool, as_json: bool) -> Non
         if len(edges) > 50:
             click.echo(f"  ... and {len(edges) - 50} more edges")
     else:
-        result = apply_batch(store, batch, actor=ctx.actor)
+        # the write reports chunks: show its bar when the batch itself is large
+        large = 1 if len(batch.nodes) + len(batch.edges) >= LARGE else LARGE
+        with progress_bar("writing", large=large) as progress:
+            result = apply_in_chunks(store, batch, actor=ctx.actor, progress=progress)
         if as_json:
             echo_json(
                 {
@@ -101,13 +104,14 @@ def run_import(ctx: Context, batch: Any, *, dry_run: bool, as_json: bool) -> Non
 class _Bar:
     """A click progress bar on stderr, opened on the first report of a large input."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, large: int) -> None:
         self.label = label
+        self.large = large
         self.bar: Any = None
         self.shown = 0
 
     def update(self, done: int, total: int) -> None:
-        if total < LARGE:
+        if total < self.large:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
@@ -121,9 +125,10 @@ class _Bar:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A ``progress(done, total)`` callback that shows a bar on stderr for large inputs."""
-    bar = _Bar(label)
+def progress_bar(label: str, *, large: int = LARGE) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback that shows a bar on stderr once ``total``
+    reaches ``large``."""
+    bar = _Bar(label, large)
     try:
         yield bar.update
     finally:
@@ -344,7 +349,10 @@ def _run_reimport(
 
     result = None
     if not dry_run:
-        result = reimport.apply_comparison(ctx.store, comparison, prune=prune, actor=ctx.actor)
+        with progress_bar("writing") as progress:
+            result = reimport.apply_comparison(
+                ctx.store, comparison, prune=prune, actor=ctx.actor, progress=progress
+            )
     if as_json:
         echo_json(
             {

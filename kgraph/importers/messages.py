@@ -183,6 +183,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "{where}: koprij {row} ligt buiten het blad (1-{rows})",
         "en": "{where}: header row {row} is outside the sheet (1-{rows})",
     },
+    "nothing_mapped": {
+        "nl": "{where}: geen kolom gekoppeld; koppel minstens de titel (--map title=KOLOM of --by-name)",
+        "en": "{where}: no column is mapped; map at least the title (--map title=COLUMN or --by-name)",
+    },
     "no_header_row": {
         "nl": "{where}: geen koprij in de eerste {search} rijen met de kolom(men) {columns}; geef --header-row N of controleer --map",
         "en": "{where}: no header row among the first {search} rows holds the column(s) {columns}; give --header-row N or check --map",

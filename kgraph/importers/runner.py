@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kgraph.importers.base import ImportBatch, ImportResult
+from kgraph.importers.base import ImportBatch, ImportResult, id_clashes
 from kgraph.store.base import GraphStore
 
 #: progress(done, total) in chunks written
@@ -41,7 +41,10 @@ def apply_in_chunks(
     chunk: int = CHUNK,
 ) -> ImportResult:
     """Write ``batch`` in one transaction (everything or nothing), reporting
-    ``progress(done, total)`` after each chunk; ids already present are left as they are."""
+    ``progress(done, total)`` after each chunk; ids already present are left as they are,
+    and an id the store already gives to another title is said in ``batch.notes``, as with
+    ``apply_batch``."""
+    batch.notes.extend(id_clashes(store, batch))
     parts = chunks(batch, chunk)
     added_nodes = added_edges = 0
     with store.transaction(actor):

@@ -271,6 +271,8 @@ def _find_header(
                 render("header_outside", lang, where=where, row=header_row, rows=len(rows))
             )
         return header_row - 1
+    if not wanted:  # nothing mapped: no header to look for, and no title to read
+        raise InputError(render("nothing_mapped", lang, where=where))
     found = detect_header_row(rows, wanted, _HEADER_SEARCH_ROWS)
     if found is None:
         raise InputError(
@@ -279,7 +281,7 @@ def _find_header(
                 lang,
                 where=where,
                 search=_HEADER_SEARCH_ROWS,
-                columns=", ".join(sorted(repr(w) for w in wanted)) or "?",
+                columns=", ".join(sorted(repr(w) for w in wanted)),
             )
         )
     return found - 1
