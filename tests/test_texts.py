@@ -20,7 +20,7 @@ from kgraph.analysis.similar import EXPLANATION as SIMILAR
 REPO = Path(__file__).resolve().parents[1]
 #: ``t("key"`` / ``text("key"`` with a literal key, anywhere in the package
 _LITERAL = re.compile(r"""\b(?:t|text)\(\s*["']([a-z0-9_]+)["']""")
-_SPECS = {"", "kind", "status", "edge", "pct"}
+_SPECS = {"", "kind", "status", "edge", "pct", ","}
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:
@@ -76,3 +76,14 @@ def test_the_catalogue_is_package_data() -> None:
 
     shipped = {p.name for p in resources.files("kgraph.texts").iterdir()}
     assert {"nl.yaml", "en.yaml", "__init__.py"} <= shipped
+
+
+def test_counts_are_grouped_as_each_language_writes_them() -> None:
+    nl = texts.text(
+        "importer.too_many_cells", "nl", file="a.xlsx", count=2_000_001, limit=2_000_000
+    )
+    en = texts.text(
+        "importer.too_many_cells", "en", file="a.xlsx", count=2_000_001, limit=2_000_000
+    )
+    assert "2.000.001" in nl and "2.000.000" in nl
+    assert "2,000,001" in en and "2,000,000" in en

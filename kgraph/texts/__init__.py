@@ -12,9 +12,11 @@ data and the language decides the words:
 - ``{status:status}``: a question or handover status label (``none``: no landing place);
 - ``{edge:edge}``: an edge kind's label;
 - ``{share:pct}``: a fraction as a percentage with one decimal (``80,0`` in Dutch);
+- ``{count:,}``: a whole number with thousands grouped (``2.000.000`` in Dutch);
 - anything else is Python's format spec (``{n:d}``).
 
-Node, edge and status labels themselves live with the model (``kgraph.model``), which the
+The importers' messages are here too, under ``importer.<key>``. Node, edge and status
+labels themselves live with the model (``kgraph.model``), which the
 exports also read.
 """
 
@@ -95,6 +97,9 @@ class _Formatter(string.Formatter):
             return edge_label(str(value), self.lang)
         if format_spec == "pct":
             return number(float(value) * 100, self.lang)
+        if format_spec == ",":  # thousands grouped as the language writes them
+            grouped = f"{value:,}"
+            return grouped.replace(",", ".") if self.lang == "nl" else grouped
         return super().format_field(value, format_spec)
 
 
