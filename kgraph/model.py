@@ -12,7 +12,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from kgraph.errors import ValidationError
 
@@ -29,19 +33,29 @@ NODE_KINDS: tuple[str, ...] = (
     "value",
 )
 
+
+def _labels(group: str) -> dict[str, dict[str, str]]:
+    """``{key: {"nl": ..., "en": ...}}`` for the catalogue's ``label.<group>.<key>``
+    entries. Read from the files directly: ``kgraph.texts`` itself imports this module."""
+    prefix = f"label.{group}."
+    labels: dict[str, dict[str, str]] = {}
+    for lang in ("nl", "en"):
+        for key, text in _catalogue_file(lang).items():
+            if key.startswith(prefix):
+                labels.setdefault(key[len(prefix) :], {})[lang] = text
+    return labels
+
+
+@cache
+def _catalogue_file(lang: str) -> dict[str, str]:
+    raw = resources.files("kgraph").joinpath("texts", f"{lang}.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(raw))
+
+
 QUESTION_KINDS: frozenset[str] = frozenset({"knowledge_question", "complex_question"})
 
-#: Dutch and English labels for the UI.
-NODE_LABELS: dict[str, dict[str, str]] = {
-    "knowledge_question": {"nl": "Kennisvraag", "en": "Knowledge question"},
-    "complex_question": {"nl": "Complexe vraag", "en": "Complex question"},
-    "cop": {"nl": "Community of practice", "en": "Community of practice"},
-    "theme": {"nl": "Kennisthema", "en": "Knowledge theme"},
-    "landing_place": {"nl": "Landingsplaats", "en": "Landing place"},
-    "organisation": {"nl": "Organisatie", "en": "Organisation"},
-    "showcase": {"nl": "Showcase", "en": "Showcase"},
-    "value": {"nl": "Ethische waarde", "en": "Ethical value"},
-}
+#: Dutch and English labels for the UI, from the text catalogue (``kgraph/texts``).
+NODE_LABELS: dict[str, dict[str, str]] = _labels("kind")
 
 #: Short prefixes used in generated ids (``kq:hoe-valideer-je-een-model``).
 ID_PREFIX: dict[str, str] = {
@@ -100,32 +114,14 @@ def preferred_edge_kind(src_kind: str, dst_kind: str) -> str | None:
     return None
 
 
-EDGE_LABELS: dict[str, dict[str, str]] = {
-    "RAISED_IN": {"nl": "gesteld in", "en": "raised in"},
-    "FEEDS": {"nl": "voedt", "en": "feeds"},
-    "LANDS_IN": {"nl": "landt in", "en": "lands in"},
-    "PART_OF": {"nl": "onderdeel van", "en": "part of"},
-    "CONTINUES_AS": {"nl": "gaat verder als", "en": "continues as"},
-    "INVOLVES": {"nl": "betrekt", "en": "involves"},
-    "RELATES_TO": {"nl": "hangt samen met", "en": "relates to"},
-    "CONCERNS": {"nl": "raakt aan", "en": "concerns"},
-}
+EDGE_LABELS: dict[str, dict[str, str]] = _labels("edge")
 
 # --- statuses -----------------------------------------------------------------------------
 
 QUESTION_STATUSES: tuple[str, ...] = ("open", "in_progress", "answered", "parked")
 HANDOVER_STATUSES: tuple[str, ...] = ("proposed", "in_discussion", "accepted", "declined")
 
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "open": {"nl": "open", "en": "open"},
-    "in_progress": {"nl": "in behandeling", "en": "in progress"},
-    "answered": {"nl": "beantwoord", "en": "answered"},
-    "parked": {"nl": "geparkeerd", "en": "parked"},
-    "proposed": {"nl": "potentiële landingsplaats", "en": "proposed"},
-    "in_discussion": {"nl": "in gesprek", "en": "in discussion"},
-    "accepted": {"nl": "belegd", "en": "accepted"},
-    "declined": {"nl": "afgewezen", "en": "declined"},
-}
+STATUS_LABELS: dict[str, dict[str, str]] = _labels("status")
 
 #: Properties a node carries as first-class fields; anything else lives in ``props``.
 NODE_FIELDS: tuple[str, ...] = ("id", "kind", "title", "text", "status", "tags", "source")

@@ -169,3 +169,18 @@ def test_report_projects_the_handover_analysis(handover: GraphStore) -> None:
         r["edge"] for r in coverage.rows if r["edge"]
     )
     assert handover_report(coverage, "md") == handover_report(handover, "md")
+
+
+def test_a_knowledge_question_is_handed_over_with_what_it_feeds(handover: GraphStore) -> None:
+    """kq:1 feeds cq:a and lands nowhere itself: it goes with cq:a. A question that feeds
+    nothing and lands nowhere is open; one that lands itself is listed with its landing."""
+    handover.add_node(Node("kq:2", "knowledge_question", "Waar landt deze vraag?"))
+    handover.add_node(Node("kq:3", "knowledge_question", "Deze vraag landt zelf"))
+    handover.add_edge(Edge("kq:3", "FEEDS", "cq:a"))
+    handover.add_edge(Edge("kq:3", "LANDS_IN", "lp:aic", {"status": "accepted"}))
+    data = collect(handover)
+    assert data.summary["knowledge_question"]["none"] == 1
+    assert data.summary["knowledge_question"]["accepted"] == 1
+    assert data.summary["knowledge_question"]["total"] == 2
+    assert "kq:2" in [n["id"] for n in data.unlanded]
+    assert "kq:1" not in [n["id"] for n in data.unlanded]

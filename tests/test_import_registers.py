@@ -469,7 +469,7 @@ def test_a_repeated_shared_string_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "shared.xlsx"
     _shared_string_bomb(path, 1_100, 32_000)  # 35 million characters from one string
     assert path.stat().st_size < 100_000
-    with pytest.raises(InputError, match="geweigerd: de cellen bevatten samen 35\."):
+    with pytest.raises(InputError, match=r"geweigerd: de cellen bevatten samen 35\."):
         table.read(path, mapping={"title": "Vraag"})
     small = tmp_path / "small.xlsx"
     _shared_string_bomb(small, 20, 1_000)

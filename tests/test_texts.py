@@ -87,3 +87,18 @@ def test_counts_are_grouped_as_each_language_writes_them() -> None:
     )
     assert "2.000.001" in nl and "2.000.000" in nl
     assert "2,000,001" in en and "2,000,000" in en
+
+
+def test_every_kind_edge_and_status_has_a_label_in_both_languages() -> None:
+    from kgraph import model
+
+    for table, keys in (
+        (model.NODE_LABELS, model.NODE_KINDS),
+        (model.EDGE_LABELS, model.EDGE_KINDS),
+        (model.STATUS_LABELS, (*model.QUESTION_STATUSES, *model.HANDOVER_STATUSES)),
+    ):
+        assert set(table) == set(keys)
+        for key in keys:
+            assert set(table[key]) == {"nl", "en"} and all(table[key].values()), key
+    nl = texts.catalogue("nl")
+    assert model.NODE_LABELS["knowledge_question"]["nl"] == nl["label.kind.knowledge_question"]

@@ -9,6 +9,11 @@ allowing another kind to land there puts it in the handover without a change her
 
 Counting rules (the steering group's view):
 
+- The items are the nodes of every kind that may land, except one that lands nowhere of its
+  own and ``FEEDS`` an item that is itself in the handover: a knowledge question that is
+  part of a complex question is handed over with it, and is listed only once it lands
+  somewhere itself (as the questions of a register with a "Waar belegd" column do) or
+  feeds nothing.
 - ``rows``: one per item and landing place, plus one row (``place`` ``None``, handover
   ``"none"``) for an item without any landing place. An item belongs to the CoP's it was
   raised in (``RAISED_IN``) and to those of the questions that feed it (``FEEDS``); a CoP
@@ -180,7 +185,13 @@ def handover_coverage(source: Source) -> HandoverCoverage:
             cops |= raised_cops(feeder)
         return sorted(cops)
 
-    handed = sorted(n for n, k in kind_of.items() if k in landable)
+    def handed_on(node_id: str) -> bool:
+        # it feeds an item that is itself handed over, and lands nowhere of its own
+        return not out_edges(node_id, "LANDS_IN") and any(
+            kind_of.get(v) in landable for v, _ in out_edges(node_id, "FEEDS")
+        )
+
+    handed = sorted(n for n, k in kind_of.items() if k in landable and not handed_on(n))
     belongs_to = {n: cops_of(n) for n in handed}
     edges_of = {n: sorted(out_edges(n, "LANDS_IN"), key=lambda e: e[0]) for n in handed}
     none: list[tuple[str | None, dict[str, Any]]] = [(None, {})]

@@ -19,6 +19,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from kgraph import texts
 from kgraph.export import style
 from kgraph.export.safe import escape_html, script_json
 from kgraph.model import EDGE_LABELS, NODE_KINDS, NODE_LABELS, STATUS_LABELS
@@ -28,24 +29,10 @@ VIS_VERSION = "9.1.2"
 _LABEL_MAX = 40
 _HEIGHT = re.compile(r"^\d{1,5}(px|vh|%)$")
 
-_TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "legend": "Legenda",
-        "handover": "Overdracht (landt in)",
-        "truncated": "De selectie is afgekapt op {cap} knopen; verfijn de selectie om alles te zien.",
-        "kind": "soort",
-        "status": "status",
-        "empty": "Geen knopen in deze selectie.",
-    },
-    "en": {
-        "legend": "Legend",
-        "handover": "Handover (lands in)",
-        "truncated": "The selection was cut at {cap} nodes; narrow it to see everything.",
-        "kind": "kind",
-        "status": "status",
-        "empty": "No nodes in this selection.",
-    },
-}
+
+def _text(key: str, lang: str, **params: object) -> str:
+    """The page's own words, from the text catalogue (``network.<key>``)."""
+    return texts.text(f"network.{key}", lang, **params)
 
 
 @cache
@@ -97,9 +84,9 @@ def network_data(
     marked = set(highlight)
     nodes = []
     for node in sub.nodes.values():
-        tip = [node.title, f"{_TEXT[lang]['kind']}: {_label(NODE_LABELS, node.kind, lang)}"]
+        tip = [node.title, f"{_text('kind', lang)}: {_label(NODE_LABELS, node.kind, lang)}"]
         if node.status:
-            tip.append(f"{_TEXT[lang]['status']}: {_label(STATUS_LABELS, node.status, lang)}")
+            tip.append(f"{_text('status', lang)}: {_label(STATUS_LABELS, node.status, lang)}")
         tip.append(node.id)
         colour = style.kind_colour(node.kind)
         on = node.id in marked
@@ -132,7 +119,7 @@ def network_data(
             item["label"] = status_label
             item["dashes"] = style.HANDOVER_DASHED.get(status, False)
             item["width"] = 2
-            tip.append(f"{_TEXT[lang]['status']}: {status_label}")
+            tip.append(f"{_text('status', lang)}: {status_label}")
             for key in ("decided_on", "decided_by", "note"):
                 if edge.props.get(key):
                     tip.append(f"{key.replace('_', ' ')}: {edge.props[key]}")
@@ -162,12 +149,12 @@ def _legend(sub: Subgraph, lang: str) -> str:
         )
     note = ""
     if sub.truncated:
-        note = f'<p class="note">{escape_html(_TEXT[lang]["truncated"].format(cap=sub.cap or len(sub.nodes)))}</p>'
+        note = f'<p class="note">{escape_html(_text("truncated", lang, cap=sub.cap or len(sub.nodes)))}</p>'
     if not sub.nodes:
-        note += f'<p class="note">{escape_html(_TEXT[lang]["empty"])}</p>'
+        note += f'<p class="note">{escape_html(_text("empty", lang))}</p>'
     return (
-        f'<div id="legend"><strong>{escape_html(_TEXT[lang]["legend"])}</strong><ul>{"".join(items)}</ul>'
-        f"<strong>{escape_html(_TEXT[lang]['handover'])}</strong><ul>{''.join(handover)}</ul>{note}</div>"
+        f'<div id="legend"><strong>{escape_html(_text("legend", lang))}</strong><ul>{"".join(items)}</ul>'
+        f"<strong>{escape_html(_text('handover', lang))}</strong><ul>{''.join(handover)}</ul>{note}</div>"
     )
 
 
@@ -253,7 +240,7 @@ def render_network(
     edges between them are emphasised too); ``selected`` is selected and centred;
     ``height`` is a CSS length such as ``650px`` or ``80vh``.
     """
-    if lang not in _TEXT:
+    if lang not in texts.LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use nl or en")
     if not _HEIGHT.match(height):
         raise ValueError(f"height must be a CSS length like 650px or 80vh, not {height!r}")
