@@ -55,8 +55,9 @@ def run_json(db: str, *args: str) -> Any:
 def test_handover_json(db: str) -> None:
     data = run_json(db, "analyse", "handover")
     assert data["totals"]["proposed"] == 1
-    assert [r["id"] for r in data["not_accepted"]] == ["cq:x", "cop:a"]  # by kind, then title
-    assert [r["id"] for r in data["no_landing"]] == ["cop:a"]
+    # by kind, then title; kq:1 goes with cq:x, which it feeds; kq:2 and kq:3 feed nothing
+    assert [r["id"] for r in data["not_accepted"]] == ["cq:x", "cop:a", "kq:2", "kq:3"]
+    assert [r["id"] for r in data["no_landing"]] == ["cop:a", "kq:2", "kq:3"]
     assert [r["id"] for r in data["idle_places"]] == ["lp:ai"]
     cop = data["cops"][0]
     assert cop["id"] == "cop:a" and cop["counts"]["proposed"] == 1
