@@ -115,3 +115,10 @@ def record_decision(
         if current.updated_at != seen.updated_at or _decision(current.props) != dict(seen.props):
             raise DecisionConflict(key, current.updated_by, current.updated_at)
         return store.update_edge(src, "LANDS_IN", dst, changes, actor=actor)
+
+
+def propose_landing(store: GraphStore, src: str, dst: str, *, actor: str | None = None) -> Edge:
+    """Propose ``dst`` as a landing place of ``src``: a ``LANDS_IN`` edge with status
+    ``proposed`` and no decision yet. The model decides which kinds may land;
+    ``DuplicateError`` when that handover exists already."""
+    return store.add_edge(Edge(src, "LANDS_IN", dst, {"status": "proposed"}), actor=actor)

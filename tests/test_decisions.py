@@ -11,10 +11,11 @@ from kgraph.decisions import (
     DecisionDateError,
     Seen,
     decision_date,
+    propose_landing,
     record_decision,
     stored_date,
 )
-from kgraph.errors import NotFoundError, ValidationError
+from kgraph.errors import DuplicateError, NotFoundError, ValidationError
 from kgraph.model import Edge, Node
 from kgraph.store.base import GraphStore
 
@@ -158,3 +159,14 @@ def test_stored_date_only_reads_iso_dates(landed: GraphStore) -> None:
     assert stored_date(_edge(landed)) is None
     landed.update_edge("cq:a", "LANDS_IN", "lp:dmi", {"decided_on": "2024-03-12"})
     assert stored_date(_edge(landed)) == date(2024, 3, 12)
+
+
+def test_a_proposal_is_a_proposed_handover_and_only_once(landed: GraphStore) -> None:
+    landed.add_node(Node("lp:aic", "landing_place", "AI Compass"))
+    edge = propose_landing(landed, "cq:a", "lp:aic", actor="Ada")
+    assert edge.props["status"] == "proposed" and "decided_on" not in edge.props
+    assert landed.history(target="cq:a")[-1].actor == "Ada"
+    with pytest.raises(DuplicateError):
+        propose_landing(landed, "cq:a", "lp:aic")
+    with pytest.raises(ValidationError):  # the model decides which kinds may land
+        propose_landing(landed, "lp:dmi", "lp:aic")

@@ -117,3 +117,22 @@ def test_a_missing_or_non_iso_date_is_refused_never_today(
     assert _get(other, edge).props == before.props  # nothing written, no date of today
     errors = [e.value for e in at.error]
     assert any("vul de datum van het besluit in" in e for e in errors), errors
+
+
+def test_proposing_a_landing_place_stores_a_proposed_handover(other: GraphStore) -> None:
+    at = open_page("handover", name="Stuurgroep Sam")
+    item = next(s for s in at.selectbox if s.label == "Item")
+    place = next(s for s in at.selectbox if s.label == "Landingsplaats")
+    item_id = item.value  # the first item without a landing place, an id
+    places = [n.id for n in other.nodes(["landing_place"])]
+    chosen = next(p for p in places if other.get_edge(item_id, "LANDS_IN", p) is None)
+    item.set_value(item_id)
+    place.set_value(chosen)
+    button(at, "Voorstellen").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    stored = other.get_edge(item_id, "LANDS_IN", chosen)
+    assert stored is not None and stored.props["status"] == "proposed"
+    assert "decided_on" not in stored.props
+    assert other.history(target=stored.key)[-1].actor == "Stuurgroep Sam"
+    assert any("voorgesteld als landingsplaats" in m.value for m in at.success)

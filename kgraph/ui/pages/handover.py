@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from kgraph import decisions
 from kgraph.analysis.handover import STATUS_ORDER, HandoverCoverage
 from kgraph.decisions import DecisionConflict, DecisionDateError, Seen, record_decision, stored_date
 from kgraph.errors import KGraphError
@@ -94,7 +95,7 @@ def _propose_form(coverage: HandoverCoverage) -> None:
         if done and item and place:
             try:
                 with state.edit() as store:
-                    store.add_edge(Edge(item, "LANDS_IN", place, {"status": "proposed"}))
+                    decisions.propose_landing(store, item, place)
             except KGraphError as exc:
                 widgets.show_error(exc)
                 return
