@@ -178,6 +178,15 @@ class Controller {
     const t = this.data.texts || {};
     this.legend.replaceChildren();
     const head = el("div", "kg-legend-head", t.legend || "Legend");
+    head.setAttribute("role", "button");
+    head.tabIndex = 0;
+    const toggle = () => {
+      this.legendClosed = !this.legendClosed;
+      this.legend.classList.toggle("kg-closed", this.legendClosed);
+    };
+    head.addEventListener("click", toggle);
+    head.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") toggle(); });
+    this.legend.classList.toggle("kg-closed", !!this.legendClosed);
     this.legend.appendChild(head);
     const title = el("div", "kg-legend-title", (this.data.labels.color_by || {})[this.data.color_by || "kind"] || "");
     this.legend.appendChild(title);
