@@ -24,6 +24,7 @@ from typing import Any
 from kgraph import query
 from kgraph.drawing import COLOR_BY, GROUP_BY, MAX_DRAWN, SIZE_BY, Layout
 from kgraph.errors import DuplicateError, NotFoundError, ValidationError
+from kgraph.export.network import PageMeta
 from kgraph.model import (
     HANDOVER_STATUSES,
     NODE_KINDS,
@@ -48,6 +49,7 @@ __all__ = [
     "download_stem",
     "get_view",
     "load_layout",
+    "page_meta",
     "save_layout",
     "save_view",
     "saved_views",
@@ -218,6 +220,36 @@ def select_view(
         areas=view.areas,
     )
     return base, shown
+
+
+def page_meta(
+    store: GraphStore, view: View | None, *, name: str = "", lang: str = "nl"
+) -> PageMeta:
+    """The standalone page's header for ``view``: its name (or the first focus's title),
+    the source store, today's date, the focus by title and the filters in words."""
+    from datetime import date
+
+    from kgraph import texts
+
+    focus = [n.title for i in (view.focus if view else ()) if (n := store.get_node(i))]
+    filters = []
+    if view is not None:
+        if view.kinds:
+            kinds = ", ".join(texts.kind_label(k, lang) for k in view.kinds)
+            filters.append(texts.text("network.filter_kinds", lang, kinds=kinds))
+        statuses = [*view.question_statuses, *view.handover_statuses]
+        if statuses:
+            shown = ", ".join(texts.status_label(s, lang) for s in statuses)
+            filters.append(texts.text("network.filter_status", lang, statuses=shown))
+        filters.append(texts.text("network.depth", lang, depth=view.depth))
+    title = name or (focus[0] if focus else "")
+    return PageMeta(
+        title=title,
+        store=store.location,
+        stamp=date.today(),
+        focus=focus,
+        filters=" · ".join(filters),
+    )
 
 
 def download_stem(store: GraphStore, view: View | None, *, name: str = "", whole: str) -> str:

@@ -20,12 +20,9 @@ from datetime import date
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
 from kgraph import texts
-from kgraph.export import style
 from kgraph.export.safe import escape_html, script_json
-from kgraph.model import EDGE_LABELS, NODE_KINDS, NODE_LABELS, STATUS_LABELS
 from kgraph.store.base import Subgraph
 
 VIS_VERSION = "9.1.2"

@@ -73,9 +73,7 @@ def graph(
     main, fallback = _components()
     mount = fallback if vis else main
     handlers = on or {}
-    callbacks = {
-        f"on_{name}_change": handlers.get(name, _ignore) for name in (*STATES, *TRIGGERS)
-    }
+    callbacks = {f"on_{name}_change": handlers.get(name, _ignore) for name in (*STATES, *TRIGGERS)}
     return mount(data=data, key=key, width="stretch", height="content", **callbacks)
 
 

@@ -662,9 +662,7 @@ def render() -> None:
     left, right = st.columns([65, 35])
     with left:
         _drawing(view, base, shown)
-        if st.button(
-            t("export_view"), key="explore_export", icon=":material/download:"
-        ):
+        if st.button(t("export_view"), key="explore_export", icon=":material/download:"):
             st.session_state["export_view"] = {
                 "ids": list(shown.nodes),
                 "view": view.to_dict(),
