@@ -264,6 +264,12 @@ def _on_webgl() -> None:
         st.session_state[VIS] = True
 
 
+def _open_view(saved: views.SavedView | None) -> None:
+    if saved is not None:
+        apply_view(saved.view)
+        st.session_state[VIEW_NAME] = saved.name
+
+
 # --- page parts ---------------------------------------------------------------------------
 
 
@@ -381,10 +387,13 @@ def _saved_views(view: views.View) -> None:
                     placeholder=t("choose"),
                 )
                 o1, o2 = st.columns(2)
-                if o1.button(t("views_open"), key="explore_view_open", disabled=not choice):
-                    apply_view(by_name[str(choice)].view)
-                    st.session_state[VIEW_NAME] = str(choice)
-                    st.rerun()
+                o1.button(
+                    t("views_open"),
+                    key="explore_view_open",
+                    disabled=not choice,
+                    on_click=_open_view,
+                    args=(by_name[str(choice)] if choice else None,),
+                )
                 if o2.button(
                     t("views_delete"),
                     key="explore_view_delete",
