@@ -82,7 +82,7 @@ class Controller {
     this.legend = el("div", "kg-legend");
     this.tip = el("div", "kg-tip");
     this.status = el("div", "kg-status");
-    this.wrap.append(this.canvas, this.tools, this.legend, this.tip, this.status);
+    this.wrap.append(this.tools, this.canvas, this.legend, this.tip, this.status);
     root.appendChild(this.wrap);
     this.wrap.addEventListener("fullscreenchange", () => setTimeout(() => this.view && this.view.resize(), 50));
     window.kgraphGraph = this;
@@ -307,9 +307,10 @@ class Controller {
     if (item.count) this.tip.appendChild(el("div", "kg-tip-more", t.expand || ""));
     this.tip.style.display = "block";
     const box = this.wrap.getBoundingClientRect();
+    const top = this.canvas.offsetTop;
     const left = Math.min(x + 14, box.width - 290);
     this.tip.style.left = `${Math.max(4, left)}px`;
-    this.tip.style.top = `${Math.max(4, y + 14)}px`;
+    this.tip.style.top = `${Math.max(4, top + y + 14)}px`;
   }
 
   // --- for tests and the benchmark -------------------------------------------------------------

@@ -664,9 +664,14 @@ def render() -> None:
         keep=keep,
         fetch=lambda focus, depth, kinds, cap: state.neighbourhood(focus, depth, kinds, cap),
     )
+    if not shown.nodes and keep:
+        # nothing in focus, but a path was found between two search hits: draw the path
+        base = shown = state.store().subgraph(keep)
     _write_url(view)
     if not shown.nodes:
         st.info(t("choose_focus"))
+        _path_finder()
+        _saved_views(view)
         return
     left, right = st.columns([65, 35])
     with left:
