@@ -3,11 +3,12 @@ Chromium: wait for it, read what it drew, click its nodes where they are on scre
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from playwright.sync_api import Page
 
-WAIT_MS = 300_000  # a hang bound, far beyond any slowness
+WAIT_MS = int(os.environ.get("KGRAPH_TEST_WAIT_MS", "300000"))  # a hang bound, not a budget
 
 
 def wait_drawn(page: Page) -> None:
@@ -38,8 +39,18 @@ def at(page: Page, node_id: str) -> tuple[float, float]:
 
 
 def click_node(page: Page, node_id: str, *, double: bool = False, shift: bool = False) -> None:
-    """A real mouse click on the node where it is drawn."""
+    """A real mouse click on the node where it is drawn (scrolled into view first)."""
+    # the whole canvas in view (a wheel over it would zoom the drawing, not scroll the page)
+    page.locator(".kg-canvas").first.evaluate(
+        "e => e.scrollIntoView({block: 'center', behavior: 'instant'})"
+    )
     x, y = at(page, node_id)
+    while True:  # until a smooth scroll has come to rest
+        page.wait_for_timeout(150)
+        now = at(page, node_id)
+        if now == (x, y):
+            break
+        x, y = now
     if shift:
         page.keyboard.down("Shift")
     if double:
