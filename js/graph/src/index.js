@@ -113,6 +113,13 @@ class Controller {
   }
 
   startView() {
+    if (this.data.vis_code && !globalThis.vis) {
+      // vis-network is a classic script: run it as one, so it sets window.vis
+      const script = document.createElement("script");
+      script.textContent = this.data.vis_code;
+      document.head.appendChild(script);
+      this.status.textContent = "";
+    }
     const forced = this.data.renderer === "vis";
     const gl = !forced && webglAvailable();
     this.wrap.dataset.webgl = gl ? "yes" : "no";

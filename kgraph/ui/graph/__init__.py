@@ -2,16 +2,16 @@
 shift-clicks, edge clicks, the positions it laid out and the groups opened come back to
 Python as component state.
 
-Two registrations of the same bundle (``assets/kgraph-graph.js``, built by
-``scripts/graph-bundle`` from ``js/graph``): ``kgraph_graph`` draws with sigma.js (WebGL),
-``kgraph_graph_vis`` also carries vis-network (the copy pyvis ships) and draws with it.
-The browser says when it has no WebGL (state ``webgl``: false); the page then mounts the
-second, so a desktop without WebGL still gets the drawing, with the same events.
+One component, ``kgraph_graph``, runs the bundle (``assets/kgraph-graph.js``, built by
+``scripts/graph-bundle`` from ``js/graph``) and draws with sigma.js (WebGL). The browser
+says when it has no WebGL (state ``webgl``: false); the page then mounts it again with
+``vis=True``, which hands vis-network (the copy pyvis ships) along with the data, and the
+same component draws with it: a desktop without WebGL still gets the drawing, with the
+same events, and only such a desktop loads vis-network.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -27,14 +27,6 @@ export default function (component) {
   return KgraphGraph.mount(parentElement, data, { setState: setStateValue, trigger: setTriggerValue });
 }
 """
-# vis-network is a classic script: run it as one so it sets ``window.vis``, once
-_LOAD_VIS = """
-if (!globalThis.vis) {
-  const script = document.createElement("script");
-  script.textContent = %s;
-  document.head.appendChild(script);
-}
-"""
 
 
 @cache
@@ -44,19 +36,10 @@ def bundle() -> str:
 
 
 @cache
-def _components() -> tuple[Callable[..., Any], Callable[..., Any]]:
+def _component() -> Callable[..., Any]:
     from streamlit.components.v2 import component
 
-    from kgraph.export.network import vis_assets
-
-    main = component("kgraph_graph", js=bundle() + _MOUNT, isolate_styles=True)
-    vis_js, _css = vis_assets()
-    fallback = component(
-        "kgraph_graph_vis",
-        js=(_LOAD_VIS % json.dumps(vis_js)) + bundle() + _MOUNT,
-        isolate_styles=True,
-    )
-    return main, fallback
+    return component("kgraph_graph", js=bundle() + _MOUNT, isolate_styles=True)
 
 
 def graph(
@@ -70,11 +53,13 @@ def graph(
     vis-network. ``on`` maps a state or trigger name (``STATES``, ``TRIGGERS``) to a
     callback that runs before the page reruns; it reads the value with ``value(key, name)``.
     Returns the component result."""
-    main, fallback = _components()
-    mount = fallback if vis else main
+    if vis:
+        from kgraph.export.network import vis_assets
+
+        data = {**data, "renderer": "vis", "vis_code": vis_assets()[0]}
     handlers = on or {}
     callbacks = {f"on_{name}_change": handlers.get(name, _ignore) for name in (*STATES, *TRIGGERS)}
-    return mount(data=data, key=key, width="stretch", height="content", **callbacks)
+    return _component()(data=data, key=key, width="stretch", height="content", **callbacks)
 
 
 def value(key: str, name: str) -> Any:
