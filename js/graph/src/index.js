@@ -144,7 +144,8 @@ class Controller {
     this.wrap.dataset.renderer = this.view.name;
     const started = performance.now();
     this.view.firstDraw.then(() => {
-      this.firstDrawMs = performance.now() - started;
+      this.firstDrawAt = performance.now();
+      this.firstDrawMs = this.firstDrawAt - started;
       this.wrap.dataset.firstDraw = String(Math.round(this.firstDrawMs));
     });
   }
@@ -255,6 +256,7 @@ class Controller {
   markReady() {
     this.ready = true;
     this.view.firstDraw.then(() => {
+      if (this.readyAt === undefined) this.readyAt = performance.now();
       this.wrap.dataset.ready = "yes";
     });
   }

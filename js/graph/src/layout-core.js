@@ -14,7 +14,8 @@ export function runLayout(Graph, forceAtlas2, noverlap, nodes, edges, iterations
     const settings = forceAtlas2.inferSettings(graph);
     settings.barnesHutOptimize = graph.order > 400;
     settings.adjustSizes = false;
-    const step = Math.max(1, Math.min(50, Math.floor(iterations / 4)));
+    // progress (an animation while it settles) only where the layout takes a while
+    const step = graph.order > 800 ? Math.max(1, Math.floor(iterations / 3)) : iterations;
     for (let done = 0; done < iterations; done += step) {
       forceAtlas2.assign(graph, { iterations: Math.min(step, iterations - done), settings });
       if (progress && done + step < iterations) progress(done + step, collect(graph));
