@@ -78,7 +78,7 @@ def _cpu(_pid: int = 0) -> float:
 def _measure(page: Any, path: Path, new: bool, pan: bool, pid: int) -> dict[str, Any]:
     cpu = _cpu(pid)
     start = time.perf_counter()
-    page.goto(path.as_uri())
+    page.goto(path.as_uri(), wait_until="commit", timeout=900_000)
     first = "window.kgraphGraph && window.kgraphGraph.firstDrawAt" if new else "window.firstDrawAt"
     ready = "window.kgraphGraph && window.kgraphGraph.readyAt" if new else "window.readyAt"
     page.wait_for_function(f"() => !!({first})", timeout=600_000)
