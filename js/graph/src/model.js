@@ -9,8 +9,11 @@ const PALETTE = [
   "#b07aa1", "#ff9da7", "#9c755f", "#1f77b4", "#8c564b", "#17becf",
 ];
 const DEGREE_RAMP = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"];
-/** A node absorbed into a hub has at most this many links. */
-const SMALL_DEGREE = 3;
+/** A node folded into a hub has at most this many links... */
+const SMALL_DEGREE = 12;
+/** ...and its best-linked neighbour at least this many, and this many times its own. */
+const HUB_DEGREE = 8;
+const HUB_RATIO = 3;
 /** A hub collapses what hangs on it when that is at least this many nodes. */
 const HUB_MIN_MEMBERS = 5;
 /** A cluster or kind becomes one badge when it has at least this many members. */
@@ -122,7 +125,7 @@ export function groupOf(graph, data, mode, expanded, clusters) {
           hub = m;
         }
       }
-      if (hub && best > SMALL_DEGREE * 2) add(id, "hub:" + hub, { hub });
+      if (hub && best >= HUB_DEGREE && best >= HUB_RATIO * a.degree) add(id, "hub:" + hub, { hub });
     });
   } else if (mode === "clusters") {
     graph.forEachNode((id) => {
