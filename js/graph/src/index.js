@@ -234,7 +234,12 @@ class Controller {
     this.status.textContent = (this.data.texts || {}).arranging || "";
     layout(nodes, edges, (positions) => {
       if (run !== this.layoutRun) return;
-      this.applyPositions(positions);
+      // while it settles, only move what is drawn (a full redraw waits for the end)
+      this.graph.updateEachNodeAttributes((id, a) => {
+        const p = positions[id];
+        return p ? { ...a, x: p[0], y: p[1] } : a;
+      });
+      this.view.move(positions);
     }).then((positions) => {
       if (run !== this.layoutRun) return;
       this.applyPositions(positions);
