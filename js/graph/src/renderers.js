@@ -16,8 +16,16 @@ export function webglAvailable() {
   }
 }
 
+// Labels placed in this frame: a label that would cover one is left out (it shows on
+// hover, or when zooming in makes room). Sigma draws the biggest nodes' labels first.
+let placed = [];
+
+function resetLabels() {
+  placed = [];
+}
+
 // A label never runs off the canvas: it goes left of its node near the right edge.
-function drawLabel(context, data, settings) {
+function drawLabel(context, data, settings, always = false) {
   if (!data.label) return;
   const size = settings.labelSize;
   context.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
@@ -26,6 +34,11 @@ function drawLabel(context, data, settings) {
   const right = context.canvas.width / ratio - 4;
   let x = data.x + data.size + 3;
   if (x + width > right) x = Math.max(2, data.x - data.size - 3 - width);
+  const box = [x - 2, data.y - size / 2 - 3, x + width + 2, data.y + size / 2 + 2];
+  if (!always) {
+    if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) return;
+    placed.push(box);
+  }
   context.fillStyle = "rgba(255,255,255,0.75)";
   context.fillRect(x - 2, data.y - size / 2 - 3, width + 4, size + 5);
   context.fillStyle = "#1f1f1f";
@@ -38,7 +51,7 @@ function drawHover(context, data, settings) {
   context.lineWidth = 3;
   context.strokeStyle = "#111111";
   context.stroke();
-  drawLabel(context, data, settings);
+  drawLabel(context, data, settings, true);
 }
 
 export class SigmaView {
@@ -67,6 +80,7 @@ export class SigmaView {
     this.dragging = null;
     this.moved = false;
     const r = this.renderer;
+    r.on("beforeRender", resetLabels);
     r.on("clickNode", ({ node, event }) => {
       if (this.moved) return;
       handlers.clickNode(node, !!(event.original && event.original.shiftKey));
