@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import chromium_or_skip, neo4j_uri_or_skip
+from helpers import drawing
 from helpers.drawing import WAIT_MS, click_node, drawn_ids, positions, renderer, wait_drawn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from test_ui_browser import CHROMIUM_ARGS, free_port
@@ -175,6 +176,23 @@ def test_explore_by_hand(browser: Browser, served: tuple[str, str, str], tmp_pat
     title = page.evaluate("id => window.kgraphGraph.graph.getNodeAttribute(id, 'title')", target)
     _details_title(page, title)
     _shot(page, backend, "2-click-details")
+
+    # hovering shows title, kind and status in the UI language (as text, in a tooltip)
+    x, y = drawing.at(page, target)
+    page.mouse.move(x, y)
+    tip = page.locator(".kg-tip")
+    tip.wait_for(state="visible")
+    assert "Complexe vraag" in tip.inner_text() and title[:30] in tip.inner_text()
+
+    # a click on a handover edge shows its kind and decision
+    edge = page.evaluate(
+        "() => [...window.kgraphGraph.edgeById.values()].find(e => e.kind === 'LANDS_IN').id"
+    )
+    point = page.evaluate("id => window.kgraphGraph.edgeScreen(id)", edge)
+    page.mouse.move(point["x"], point["y"] + 40)
+    page.mouse.click(point["x"], point["y"])
+    page.get_by_text("Besloten op").first.wait_for()
+    _shot(page, backend, "2b-edge-decision")
 
     # 3. a double-click refocuses: the URL and the focus say so, and the view is redrawn
     click_node(page, target, double=True)
