@@ -624,7 +624,10 @@ def _path_finder() -> None:
         paths: list[list[str]] = st.session_state.get(PATHS) or []
         if paths:
             titles = state.titles([i for p in paths for i in p])
-            labels = {i: " → ".join(titles[x] for x in p) for i, p in enumerate(paths)}
+            # radio labels are Markdown: titles are escaped, as everywhere
+            labels = {
+                i: " → ".join(widgets.md(titles[x]) for x in p) for i, p in enumerate(paths)
+            }
             chosen = st.radio(
                 t("path_shown"),
                 list(labels),
