@@ -625,9 +625,7 @@ def _path_finder() -> None:
         if paths:
             titles = state.titles([i for p in paths for i in p])
             # radio labels are Markdown: titles are escaped, as everywhere
-            labels = {
-                i: " → ".join(widgets.md(titles[x]) for x in p) for i, p in enumerate(paths)
-            }
+            labels = {i: " → ".join(widgets.md(titles[x]) for x in p) for i, p in enumerate(paths)}
             chosen = st.radio(
                 t("path_shown"),
                 list(labels),
