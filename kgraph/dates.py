@@ -77,10 +77,12 @@ def format_day(value: date | str | None, lang: str = "nl") -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = parse_day(value)
+            day = parse_day(value)
         except DateInputError:
             return value
-    return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
+    else:
+        day = value
+    return day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
 
 
 def long_day(value: date, lang: str = "nl") -> str:

@@ -23,7 +23,7 @@ COLLECTION = "source"
 MAX_TITLE = 300
 #: the City Deal report the seed is made from, and its title
 SEED_REPORT = "000_4a3caf141793d018.txt"
-SEED_TITLE = 'City Deal "Een slimme stad, zo doe je dat" jaarverslag 2023'
+SEED_TITLE = "City Deal jaarverslag 2023"
 
 _LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+)$")
 _TABLE = re.compile(

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import streamlit as st
-
 from kgraph import dates
 from kgraph.ui import i18n
 from kgraph.ui.i18n import t

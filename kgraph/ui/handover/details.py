@@ -35,9 +35,7 @@ def _facts(row: TableRow) -> None:
     rows = []
     if row.place:
         rows.append((t("col_landing"), ht.text(row.place_title)))
-        rows.append(
-            (t("field_status"), ht.chip(row.status, i18n.status_label(row.status)))
-        )
+        rows.append((t("field_status"), ht.chip(row.status, i18n.status_label(row.status))))
         decided = dates.format_day(row.decided_on, lang)
         if row.decided_by:
             decided += f" · {row.decided_by}" if decided else row.decided_by
@@ -60,9 +58,7 @@ def _facts(row: TableRow) -> None:
     rows.append(
         (
             t("field_updated"),
-            ht.text(
-                f"{dates.format_moment(row.changed_at, lang)} · {row.changed_by or '–'}"
-            ),
+            ht.text(f"{dates.format_moment(row.changed_at, lang)} · {row.changed_by or '–'}"),
         )
     )
     st.html(
@@ -87,11 +83,7 @@ def _action_line(a: Action) -> str:
             _ACTION_COLUMNS,
             [ht.muted(a.what), ht.muted(a.owner), ht.muted(due or "–"), ht.muted(when)],
         )
-    deadline = (
-        ht.overdue(t("ho_overdue_since", day=due))
-        if a.is_overdue()
-        else ht.text(due or "–")
-    )
+    deadline = ht.overdue(t("ho_overdue_since", day=due)) if a.is_overdue() else ht.text(due or "–")
     return ht.row(
         _ACTION_COLUMNS, [ht.text(a.what, clamp=3), ht.text(a.owner), deadline, ht.text("")]
     )

@@ -135,9 +135,7 @@ def cops_view(coverage: HandoverCoverage, show: Callable[[str], None]) -> None:
     def cells(c: dict[str, Any]) -> list[str]:
         return [ht.text(c["title"], clamp=2), _counts(c["counts"]), ht.text(str(len(c["items"])))]
 
-    _group_rows(
-        _paged(rows, "keep_ho_cops_page"), columns, cells, t("ho_in_table"), show, "ho_cop"
-    )
+    _group_rows(_paged(rows, "keep_ho_cops_page"), columns, cells, t("ho_in_table"), show, "ho_cop")
     _pager(rows, "keep_ho_cops_page")
 
 

@@ -86,7 +86,7 @@ def _columns() -> list[ht.Column]:
 def _areas(row: TableRow) -> str:
     names = [a["title"] for a in row.areas]
     if len(names) > 2:
-        return ", ".join(names[:2]) + " " + t("and_n_more", n=len(names) - 2)
+        return ", ".join(names[:2]) + " " + t("and_more", n=len(names) - 2)
     return ", ".join(names)
 
 
@@ -124,7 +124,9 @@ def _filters(coverage: HandoverCoverage, owners: list[str]) -> None:
     c1, c2, c3, c4 = st.columns([3, 2, 3, 3])
     c1.text_input(t("ho_search"), key=K_TEXT, placeholder=t("ho_search_hint"))
     _multi(c2, t("field_status"), list(STATUSES), K_STATUS, i18n.status_label)
-    _multi(c3, t("col_landing"), sorted(places, key=lambda i: places[i].casefold()), K_PLACE, places)
+    _multi(
+        c3, t("col_landing"), sorted(places, key=lambda i: places[i].casefold()), K_PLACE, places
+    )
     _multi(c4, t("ho_filter_cop"), sorted(areas, key=lambda i: areas[i].casefold()), K_AREA, areas)
     d1, d2, d3, d4, d5, d6 = st.columns([2.2, 2.2, 1.6, 2, 1.4, 1.2], vertical_alignment="bottom")
     _multi(d1, t("col_kind"), list(landable_kinds()), K_KIND, i18n.kind_label)
