@@ -124,6 +124,13 @@ def _check_handover(store: GraphStore, item: str, place: str | None) -> None:
         raise NotFoundError(f"no item with id {item!r}")
     if place is not None and store.get_edge(item, "LANDS_IN", place) is None:
         raise NotFoundError(f"{item} does not land in {place}: no handover to act on")
+    if place is None:
+        places = sorted(e.dst for e in store.edges(["LANDS_IN"], node_id=item) if e.src == item)
+        if places:
+            raise ValidationError(
+                f"place: {item} lands in {', '.join(places)}; name the handover the action "
+                "is for (an action without a landing place is for an item that has none)"
+            )
 
 
 def add_action(
