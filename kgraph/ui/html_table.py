@@ -20,7 +20,7 @@ from kgraph.export.status_style import OVERDUE, fill
 _CSS = """
 <style>
 .kg-row{display:grid;grid-template-columns:var(--kg-cols);column-gap:.55rem;
-  font-size:.84rem;line-height:1.3;padding:.3rem .1rem;align-items:start;
+  font-size:.84rem;line-height:1.3;padding:.25rem .1rem;align-items:start;
   border-bottom:1px solid rgba(128,128,128,.22)}
 .kg-row.kg-head{font-weight:600;font-size:.78rem;opacity:.8;
   border-bottom:2px solid rgba(128,128,128,.45);padding-top:.1rem}
@@ -32,7 +32,8 @@ _CSS = """
 .kg-clamp-3{-webkit-line-clamp:3}
 .kg-sub{font-size:.74rem;opacity:.72;margin-top:.1rem}
 .kg-chip{display:inline-block;border-radius:.65rem;padding:.05rem .45rem;font-size:.74rem;
-  line-height:1.35}
+  line-height:1.35;overflow-wrap:normal;word-break:normal}
+.kg-nowrap{white-space:nowrap}
 .kg-muted{opacity:.6}
 table.kg-table{width:100%;border-collapse:collapse;table-layout:fixed;font-size:.84rem}
 table.kg-table th{text-align:left;font-size:.78rem;opacity:.8;
@@ -50,9 +51,12 @@ def inject_style() -> None:
     st.html(_CSS)
 
 
-def text(value: object, *, clamp: int | None = None, sub: str | None = None) -> str:
+def text(
+    value: object, *, clamp: int | None = None, sub: str | None = None, sub_clamp: int = 0
+) -> str:
     """A cell of user text, escaped; clamped to ``clamp`` lines with the whole text on
-    hover; ``sub`` (escaped too) as a smaller second line."""
+    hover; ``sub`` (escaped too) as a smaller second line (clamped to ``sub_clamp``
+    lines when given, the whole of it on hover)."""
     shown = "" if value is None else str(value)
     body = escape_html(shown)
     if clamp:
@@ -62,7 +66,20 @@ def text(value: object, *, clamp: int | None = None, sub: str | None = None) -> 
             else ""
         )
     if sub:
-        body += f'<div class="kg-sub" title="{escape_html(sub)}">{escape_html(sub)}</div>'
+        clamp_class = f" kg-clamp-{sub_clamp}" if sub_clamp else ""
+        body += (
+            f'<div class="kg-sub{clamp_class}" title="{escape_html(sub)}">{escape_html(sub)}</div>'
+        )
+    return body
+
+
+def nowrap(value: str, *, sub: str | None = None) -> str:
+    """A short value kept on one line (a date and time), with an optional second line."""
+    body = f'<div class="kg-nowrap">{escape_html(value)}</div>'
+    if sub:
+        body += (
+            f'<div class="kg-sub kg-clamp-1" title="{escape_html(sub)}">{escape_html(sub)}</div>'
+        )
     return body
 
 

@@ -35,7 +35,7 @@ def _counts(counts: dict[str, int]) -> str:
 def _paged(items: Sequence[Any], key: str) -> Sequence[Any]:
     pages = max(1, -(-len(items) // PAGE))
     if int(st.session_state.get(key) or 1) > pages:
-        st.session_state[key] = 1
+        st.session_state.pop(key, None)
     page = int(st.session_state.get(key) or 1)
     return items[(page - 1) * PAGE : page * PAGE]
 
@@ -105,14 +105,14 @@ def places_view(coverage: HandoverCoverage, show: Callable[[str], None]) -> None
         ]
 
     _group_rows(
-        _paged(rows, "keep_ho_places_page"),
+        _paged(rows, "ho_places_page"),
         columns,
         cells,
         t("ho_in_table"),
         show,
         "ho_place",
     )
-    _pager(rows, "keep_ho_places_page")
+    _pager(rows, "ho_places_page")
 
 
 def cops_view(coverage: HandoverCoverage, show: Callable[[str], None]) -> None:
@@ -135,8 +135,8 @@ def cops_view(coverage: HandoverCoverage, show: Callable[[str], None]) -> None:
     def cells(c: dict[str, Any]) -> list[str]:
         return [ht.text(c["title"], clamp=2), _counts(c["counts"]), ht.text(str(len(c["items"])))]
 
-    _group_rows(_paged(rows, "keep_ho_cops_page"), columns, cells, t("ho_in_table"), show, "ho_cop")
-    _pager(rows, "keep_ho_cops_page")
+    _group_rows(_paged(rows, "ho_cops_page"), columns, cells, t("ho_in_table"), show, "ho_cop")
+    _pager(rows, "ho_cops_page")
 
 
 def actions_view(owners: list[str], *, can_edit: bool) -> None:
@@ -162,7 +162,7 @@ def actions_view(owners: list[str], *, can_edit: bool) -> None:
     ]
     late = sum(1 for a in items if a.is_overdue(today))
     st.caption(t("ho_n_actions", n=len(items), late=late))
-    shown = _paged(items, "keep_ho_act_page")
+    shown = _paged(items, "ho_act_page")
     names = state.titles(sorted({a.item for a in shown} | {a.place for a in shown if a.place}))
     for person, group in by_owner(shown).items():
         st.markdown(f"**{widgets.md(person)}**")
@@ -172,7 +172,7 @@ def actions_view(owners: list[str], *, can_edit: bool) -> None:
                 where += f" → {names.get(a.place, a.place)}"
             st.caption(widgets.md(where))
             action_list([a], key=f"ho_all_{a.id}", can_edit=can_edit)
-    _pager(items, "keep_ho_act_page")
+    _pager(items, "ho_act_page")
 
 
 def meetings_view(*, can_edit: bool) -> None:
@@ -195,10 +195,10 @@ def meetings_view(*, can_edit: bool) -> None:
             ht.text(m.title, clamp=2),
             ht.text(m.note or "", clamp=2),
         ]
-        for m in _paged(held, "keep_ho_meet_page")
+        for m in _paged(held, "ho_meet_page")
     ]
     st.html(ht.header(columns) + "".join(ht.row(columns, r) for r in rows))
-    _pager(held, "keep_ho_meet_page")
+    _pager(held, "ho_meet_page")
 
 
 def _meeting_form() -> None:

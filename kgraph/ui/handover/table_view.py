@@ -33,7 +33,8 @@ K_OVERDUE = "keep_ho_overdue"
 K_SORT = "keep_ho_sort"
 K_DESC = "keep_ho_desc"
 K_SIZE = "keep_ho_size"
-K_PAGE = "keep_ho_page"
+#: the page shown (not kept when another page is open: Streamlit may not set a pager)
+K_PAGE = "ho_page"
 K_SIGNATURE = "keep_ho_signature"
 #: row key -> ``TableRow`` as it was shown when ticked
 CHOSEN = "keep_ho_chosen"
@@ -72,14 +73,13 @@ def _toggle(row: TableRow) -> None:
 
 def _columns() -> list[ht.Column]:
     return [
-        ht.Column(t("ho_col_item"), "minmax(0,3fr)"),
-        ht.Column(t("col_landing"), "minmax(0,1.6fr)"),
-        ht.Column(t("field_status"), "minmax(0,1.15fr)"),
-        ht.Column(t("field_decided_on"), "minmax(5.2rem,.9fr)"),
-        ht.Column(t("ho_col_decided_by"), "minmax(0,1fr)"),
-        ht.Column(t("field_note"), "minmax(0,1.6fr)"),
-        ht.Column(t("ho_col_actions"), "minmax(0,1.05fr)"),
-        ht.Column(t("ho_col_changed"), "minmax(0,1.1fr)"),
+        ht.Column(t("ho_col_item"), "minmax(0,2.8fr)"),
+        ht.Column(t("col_landing"), "minmax(0,1.3fr)"),
+        ht.Column(t("field_status"), "7.4rem"),
+        ht.Column(t("ho_col_decided"), "6.4rem"),
+        ht.Column(t("field_note"), "minmax(0,1.5fr)"),
+        ht.Column(t("ho_col_actions"), "6rem"),
+        ht.Column(t("ho_col_changed"), "7.6rem"),
     ]
 
 
@@ -106,15 +106,15 @@ def _cells(row: TableRow) -> list[str]:
             actions += "</div>"
     else:
         actions = ht.muted("–")
+    changed = dates.format_moment(row.changed_at, lang)
     return [
-        ht.text(row.title, clamp=3, sub=sub),
+        ht.text(row.title, clamp=2, sub=sub, sub_clamp=1),
         ht.text(row.place_title, clamp=3) if row.place else ht.muted("–"),
         ht.chip(row.status, i18n.status_label(row.status)),
-        ht.text(dates.format_day(row.decided_on, lang)),
-        ht.text(row.decided_by, clamp=2),
-        ht.text(row.note, clamp=3),
+        ht.text(dates.format_day(row.decided_on, lang), sub=row.decided_by or None, sub_clamp=2),
+        ht.text(row.note, clamp=2),
         actions,
-        ht.text(dates.format_moment(row.changed_at, lang), sub=row.changed_by or None),
+        ht.nowrap(changed, sub=row.changed_by or None),
     ]
 
 
@@ -128,7 +128,7 @@ def _filters(coverage: HandoverCoverage, owners: list[str]) -> None:
         c3, t("col_landing"), sorted(places, key=lambda i: places[i].casefold()), K_PLACE, places
     )
     _multi(c4, t("ho_filter_cop"), sorted(areas, key=lambda i: areas[i].casefold()), K_AREA, areas)
-    d1, d2, d3, d4, d5, d6 = st.columns([2.2, 2.2, 1.6, 2, 1.4, 1.2], vertical_alignment="bottom")
+    d1, d2, d3, d4, d5, d6 = st.columns([2, 2, 1.9, 2, 1.4, 1.1], vertical_alignment="bottom")
     _multi(d1, t("col_kind"), list(landable_kinds()), K_KIND, i18n.kind_label)
     if st.session_state.get(K_OWNER) not in [EVERYONE, *owners]:
         st.session_state[K_OWNER] = EVERYONE
@@ -159,10 +159,14 @@ def _multi(where: Any, label: str, options: list[str], key: str, names: Any) -> 
     )
 
 
-def query() -> TableQuery:
-    """The query the filters describe (page 1 when any filter changed)."""
+def defaults() -> None:
     st.session_state.setdefault(K_SIZE, DEFAULT_SIZE)
     st.session_state.setdefault(K_SORT, "title")
+
+
+def query() -> TableQuery:
+    """The query the filters describe (page 1 when any filter changed)."""
+    defaults()
     base = TableQuery(
         text=str(st.session_state.get(K_TEXT) or ""),
         statuses=tuple(st.session_state.get(K_STATUS) or ()),
@@ -177,7 +181,7 @@ def query() -> TableQuery:
     )
     if st.session_state.get(K_SIGNATURE) != base:
         st.session_state[K_SIGNATURE] = base
-        st.session_state[K_PAGE] = 1
+        st.session_state.pop(K_PAGE, None)  # the pager starts on page 1 again
     page = int(st.session_state.get(K_PAGE) or 1)
     return TableQuery(**{**base.__dict__, "offset": (page - 1) * base.limit})
 
@@ -200,11 +204,12 @@ def show_area(area: str) -> None:
 
 def render(coverage: HandoverCoverage, owners: list[str]) -> TablePage:
     """The filters, one page of the table with a tick box per row, and paging."""
+    defaults()
     _filters(coverage, owners)
     q = query()
     page = reads.table(q)
     if page.total and q.offset >= page.total:  # the rows shrank under the page
-        st.session_state[K_PAGE] = page.pages
+        st.session_state.pop(K_PAGE, None)
         q = query()
         page = reads.table(q)
     first = q.offset + 1 if page.total else 0
