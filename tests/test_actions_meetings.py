@@ -41,7 +41,9 @@ def test_an_action_is_added_done_and_reopened_in_the_history(landed: GraphStore)
         True,
     )
     assert a.is_overdue(TODAY) and not a.is_overdue(date(2024, 5, 15))
-    done = actions.complete_action(landed, a.id, on="2024-05-20", expected_version=a.version, actor="Bea")
+    done = actions.complete_action(
+        landed, a.id, on="2024-05-20", expected_version=a.version, actor="Bea"
+    )
     assert (done.done_on, done.done_by, done.is_open) == ("2024-05-20", "Bea", False)
     assert not done.is_overdue(TODAY)
     with pytest.raises(ConflictError):  # done already
@@ -80,7 +82,9 @@ def test_actions_are_checked_before_anything_is_written(landed: GraphStore) -> N
 
 
 def test_lists_per_owner_and_overdue(landed: GraphStore) -> None:
-    first = actions.add_action(landed, "cq:a", "lp:dmi", what="Brief", owner="Ada", due="2024-05-01")
+    first = actions.add_action(
+        landed, "cq:a", "lp:dmi", what="Brief", owner="Ada", due="2024-05-01"
+    )
     actions.add_action(landed, "cq:a", "lp:dmi", what="Bellen", owner="bea", due="2024-07-01")
     actions.add_action(landed, "kq:b", None, what="Zoeken", owner="ADA")
     assert [a.what for a in actions.actions(landed, owner="ada")] == ["Brief", "Zoeken"]

@@ -185,7 +185,9 @@ def test_sorting_keeps_empty_values_last(graph: GraphStore) -> None:
         (r.status for r in rows),
         key=("proposed", "in_discussion", "accepted", "declined", "none").index,
     )
-    places = [r.place_title for r in handover_table(graph, TableQuery(sort="place", limit=100)).rows]
+    places = [
+        r.place_title for r in handover_table(graph, TableQuery(sort="place", limit=100)).rows
+    ]
     assert places[-2:] == [None, None] and places[0] == "AI Compass"
 
 

@@ -25,7 +25,7 @@ from kgraph.export.status_style import STATUS_FILLS
 from kgraph.seeding import seed_store
 from kgraph.store.base import GraphStore
 
-EVIL = "=HYPERLINK(\"x\") <script>alert(1)</script>"
+EVIL = '=HYPERLINK("x") <script>alert(1)</script>'
 NOW = datetime(2024, 6, 1, 12, 5, tzinfo=UTC)  # 14:05 in Amsterdam
 KINDS = ("Complexe vraag", "Community of practice", "Showcase")
 
