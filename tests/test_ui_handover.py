@@ -154,7 +154,7 @@ def test_one_row_shows_its_details_and_actions(reader: GraphStore) -> None:
     assert any(title in h.value.replace("\\", "") for h in at.markdown)
     details = html_text(at)
     assert "City Deal jaarverslag 2023, regel" in details  # a readable source
-    form = f"ho_new_action_{edge.src}|LANDS_IN|{edge.dst}"
+    form = f"ho_new_action_{edge.src}|LANDS_IN|{edge.dst}_0"
     at.text_input(key=f"{form}_what").input("Overdrachtsdocument opstellen")
     at.text_input(key=f"{form}_owner").input("Ada")
     at.text_input(key=f"{form}_due").input("01-01-2020")
@@ -167,6 +167,7 @@ def test_one_row_shows_its_details_and_actions(reader: GraphStore) -> None:
         "2020-01-01",
     )
     assert "verlopen: 01-01-2020" in html_text(at)
+    assert at.text_input(key=form[:-1] + "1_what").value == ""  # a fresh form
     done = [b for b in at.button if (b.key or "").endswith(f"_done_{added.id}")]
     done[0].click().run()
     (finished,) = actions.actions(reader, ref=edge.key)
@@ -180,9 +181,9 @@ def test_meetings_and_actions_views(reader: GraphStore) -> None:
     at = open_page("handover", name="Sam")
     at.button_group[0].set_value("meetings").run()
     assert any("Nog geen vergaderingen" in i.value for i in at.info)
-    at.text_input(key="ho_new_meeting_on").input("12-03-2024")
-    at.text_input(key="ho_new_meeting_at").input("14:00")
-    at.text_input(key="ho_new_meeting_title").input("Stuurgroep maart")
+    at.text_input(key="ho_new_meeting_0_on").input("12-03-2024")
+    at.text_input(key="ho_new_meeting_0_at").input("14:00")
+    at.text_input(key="ho_new_meeting_0_title").input("Stuurgroep maart")
     button(at, "Vergadering vastleggen").click().run()
     (meeting,) = meetings.meetings(reader)
     assert (meeting.on, meeting.at, meeting.title) == ("2024-03-12", "14:00", "Stuurgroep maart")

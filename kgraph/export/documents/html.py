@@ -37,8 +37,9 @@ def _styles(document: Document) -> str:
         ".intro{color:#444;margin:.2em 0 .6em}"
         "table{border-collapse:collapse;width:100%;margin:.4em 0 1.2em;font-size:.92em}"
         "th,td{border:1px solid #c8c8c8;padding:.25em .45em;text-align:left;"
-        "vertical-align:top;overflow-wrap:anywhere}"
-        "th{background:#efefef}td.num{text-align:right}tr.total td{font-weight:700}"
+        "vertical-align:top;overflow-wrap:break-word}"
+        "th{background:#efefef;hyphens:auto}td.num{text-align:right}"
+        "td.day{white-space:nowrap}tr.total td{font-weight:700}"
         ".st{white-space:normal}" + fills + f".overdue{{background:{overdue_bg};color:{overdue_fg};"
         "font-weight:600}"
         f"@page{{size:A4 landscape;margin:16mm 12mm 14mm 12mm;"
@@ -59,6 +60,8 @@ def _cell(cell: Cell) -> str:
         classes += ["st", f"st-{escape_html(str(cell.value))}"]
     if cell.kind == "int":
         classes.append("num")
+    if cell.kind in ("date", "moment"):
+        classes.append("day")
     if cell.flag == "overdue":
         classes.append("overdue")
     attr = f' class="{" ".join(classes)}"' if classes else ""

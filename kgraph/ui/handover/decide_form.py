@@ -73,7 +73,11 @@ def _listing(rows: Sequence[TableRow]) -> None:
         f"({widgets.md(i18n.status_label(r.status))})"
         for r in rows
     ]
-    with st.container(height=min(36 + 30 * len(rows), 190), border=False):
+    if len(rows) <= 6:
+        st.markdown("\n".join(lines))
+        return
+    # many: a box of its own that scrolls, so the form stays in view
+    with st.container(height=240, border=True):
         st.markdown("\n".join(lines))
 
 

@@ -18,6 +18,8 @@ from kgraph.ui.handover import reads
 from kgraph.ui.i18n import t
 
 FLASH = "handover_flash"
+#: how many actions this session added (names the next add form)
+ADDED = "ho_actions_added"
 
 
 def _flash(text: str) -> None:
@@ -160,7 +162,8 @@ def _reopen(a: Action) -> None:
 
 
 def _add_action_form(row: TableRow) -> None:
-    key = f"ho_new_action_{row.key}"
+    # a new form after every action added: its fields start empty again
+    key = f"ho_new_action_{row.key}_{st.session_state.get(ADDED, 0)}"
     with st.form(key, enter_to_submit=False, clear_on_submit=False):
         st.markdown(f"**{t('ho_add_action')}**")
         c1, c2, c3 = st.columns([3, 1.4, 1.1])
@@ -189,8 +192,7 @@ def _add_action_form(row: TableRow) -> None:
     except KGraphError as exc:
         st.error(t("ho_not_saved") + " " + _why(exc), icon=":material/error:")
         return
-    for field in ("what", "owner", "due"):
-        st.session_state.pop(f"{key}_{field}", None)
+    st.session_state[ADDED] = st.session_state.get(ADDED, 0) + 1
     _flash(t("ho_action_added", what=widgets.md(action.what)))
     st.rerun()
 

@@ -22,6 +22,8 @@ from kgraph.ui.i18n import t
 FLASH = "handover_flash"
 PAGE = 15
 K_VIEW = "keep_ho_view"
+#: how many meetings this session recorded (names the next form)
+ADDED = "ho_meetings_added"
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -202,7 +204,8 @@ def meetings_view(*, can_edit: bool) -> None:
 
 
 def _meeting_form() -> None:
-    key = "ho_new_meeting"
+    # a new form after every meeting recorded: its fields start empty again
+    key = f"ho_new_meeting_{st.session_state.get(ADDED, 0)}"
     with st.form(key, enter_to_submit=False):
         st.markdown(f"**{t('ho_add_meeting')}**")
         c1, c2, c3 = st.columns([1.2, 0.8, 3])
@@ -231,8 +234,7 @@ def _meeting_form() -> None:
     except KGraphError as exc:
         st.error(t("ho_not_saved") + " " + widgets.md(exc), icon=":material/error:")
         return
-    for field in ("on", "at", "title", "note"):
-        st.session_state.pop(f"{key}_{field}", None)
+    st.session_state[ADDED] = st.session_state.get(ADDED, 0) + 1
     st.session_state[FLASH] = t("ho_meeting_added", what=widgets.md(meeting.label(i18n.lang())))
     st.rerun()
 
