@@ -154,6 +154,7 @@ def _no_english(page: Page, where: str) -> None:
 def _check_columns_fit(page: Page) -> None:
     """Every cell of every row lies inside the window and inside its row; none holds
     text wider than itself (wrapped or clamped with the full text on hover, never cut)."""
+    page.locator(".kg-row").nth(10).wait_for()
     found = page.evaluate(
         """(() => {
           const rows = [...document.querySelectorAll('.kg-row')];

@@ -137,7 +137,7 @@ def readable_source(source: str | None) -> str:
 
 def node_details(node: Node) -> None:
     """Every property of ``node``, its provenance and bookkeeping, as a compact list."""
-    st.markdown(f"**{i18n.kind_label(node.kind)}**")
+    st.markdown(f"**{i18n.kind_label(node.kind)}** · {md(node.id)}")
     if node.status:
         st.markdown(f"{t('field_status')}: **{md(i18n.status_label(node.status))}**")
     if node.text:
@@ -150,7 +150,6 @@ def node_details(node: Node) -> None:
             continue
         rows.append({t("col_field"): key, t("col_value"): short_value(value, 400)})
     rows.append({t("col_field"): t("field_source"), t("col_value"): readable_source(node.source)})
-    rows.append({t("col_field"): t("col_id"), t("col_value"): node.id})
     rows.append({t("col_field"): t("field_created"), t("col_value"): short_time(node.created_at)})
     rows.append(
         {

@@ -19,7 +19,7 @@ from kgraph import dates
 from kgraph.analysis.handover import HandoverCoverage
 from kgraph.handover_table import SORTS, STATUSES, TablePage, TableQuery, TableRow, landable_kinds
 from kgraph.ui import html_table as ht
-from kgraph.ui import i18n
+from kgraph.ui import i18n, widgets
 from kgraph.ui.handover import reads
 from kgraph.ui.i18n import t
 
@@ -234,8 +234,13 @@ def render(coverage: HandoverCoverage, owners: list[str]) -> TablePage:
                 picked[row.key] = picked[row.key]  # keep the row as first shown
             box, cells = st.columns([0.04, 0.96], gap="small", vertical_alignment="top")
             label = row.title + (f" → {row.place_title}" if row.place_title else "")
+            # a label is Markdown: user text made inert (no link, image or markup)
             box.checkbox(
-                label, key=key, on_change=_toggle, args=(row,), label_visibility="collapsed"
+                widgets.md(label),
+                key=key,
+                on_change=_toggle,
+                args=(row,),
+                label_visibility="collapsed",
             )
             cells.html(ht.row(columns, _cells(row), picked=row.key in picked))
     if not page.rows:
