@@ -54,8 +54,16 @@ def _status_name(key: str, lang: str) -> str:
     return status_label(key, lang)
 
 
-def _areas(row: TableRow) -> str:
-    return ", ".join(a["title"] for a in row.areas)
+#: CoP's and themes named per row before "and N more"
+AREAS_SHOWN = 3
+
+
+def _areas(row: TableRow, lang: str) -> str:
+    names = [a["title"] for a in row.areas]
+    if len(names) <= AREAS_SHOWN:
+        return ", ".join(names)
+    more = words("and_more", lang, n=len(names) - AREAS_SHOWN)
+    return ", ".join(names[:AREAS_SHOWN]) + " " + more
 
 
 def handover_columns(lang: str, *, first: Column | None = None) -> list[Column]:
@@ -79,7 +87,7 @@ def handover_cells(row: TableRow, lang: str, today: date) -> list[Cell]:
     return [
         text(row.title),
         text(kind_label(row.kind, lang)),
-        text(_areas(row)),
+        text(_areas(row, lang)),
         text(row.place_title or ""),
         status(row.status, lang, w("not_landed", lang) if row.status == NO_LANDING else None),
         day(row.decided_on, lang),

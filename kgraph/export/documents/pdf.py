@@ -7,7 +7,8 @@ The text is set in DejaVu Sans Condensed, shipped beside this module (Bitstream 
 licence, see ``fonts/LICENSE-DejaVu.txt``): it holds Latin, Greek and Cyrillic letters and
 the punctuation titles use; fpdf2 embeds only the letters a document uses. A character the
 font lacks (Chinese, emoji) is drawn with the font's replacement box rather than breaking
-the document.
+the document. A cell longer than ``CELL_CHARS`` is cut there with "…" (a table row
+must fit on one page); the other formats carry the whole text.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from kgraph.export.documents import Cell, Document, Table
 from kgraph.export.status_style import OVERDUE, fill
 
 FONT = "DejaVuSansCondensed"
+#: the most characters of one cell a page shows (a row must fit on one page); the html,
+#: xlsx and md carry the whole text
+CELL_CHARS = 1200
 _SIZE = 8.5
 _HEADER_FILL = (230, 230, 230)
 
@@ -98,7 +102,8 @@ def _table(pdf: _Pdf, table: Table) -> None:
             bold = table.total_row and i == len(table.rows) - 1
             line: Any = grid.row()
             for cell in row:
-                line.cell(cell.text, style=_style(cell, bold))
+                shown = cell.text if len(cell.text) <= CELL_CHARS else cell.text[:CELL_CHARS] + "…"
+                line.cell(shown, style=_style(cell, bold))
 
 
 def to_pdf(document: Document) -> bytes:
