@@ -40,15 +40,17 @@ table.kg-table th{text-align:left;font-size:.78rem;opacity:.8;
   border-bottom:2px solid rgba(128,128,128,.45);padding:.25rem .35rem;vertical-align:bottom}
 table.kg-table td{border-bottom:1px solid rgba(128,128,128,.22);padding:.3rem .35rem;
   vertical-align:top;overflow-wrap:anywhere}
-[data-testid="InputInstructions"]{display:none}
 </style>
 """
 
 
 def inject_style() -> None:
-    """The tables' styles, once per page run (also hides Streamlit's English "Press
-    Enter to apply" hints: on these pages Enter never saves anything)."""
+    """The tables' styles, once per page run (and no English input hints: on these pages
+    Enter never saves anything)."""
+    from kgraph.ui.dutch import hide_english_hints
+
     st.html(_CSS)
+    hide_english_hints()
 
 
 def text(

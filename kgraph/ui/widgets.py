@@ -171,5 +171,10 @@ def filter_choice(
     """A multiselect filter drawn in ``where`` (``st`` or a column) whose empty choice
     means all."""
     return where.multiselect(
-        label, list(options), format_func=format_func, key=key, placeholder=t("all")
+        label,
+        list(options),
+        format_func=format_func,
+        key=key,
+        placeholder=t("all"),
+        select_all=False,  # Streamlit's "Select all" is English; empty already means all
     )
