@@ -164,7 +164,7 @@ def test_the_pack_says_what_changed_since_the_meeting(reviewed: GraphStore) -> N
     assert "lp:" not in text and "cq:" not in text  # titles, never ids
     page = meeting_pack(reviewed, "html", since_meeting="LAST", now=NOW).decode("utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
-    assert 'class="overdue"' in page and "@page{size:A4" in page
+    assert 'class="day overdue"' in page and "@page{size:A4" in page
     assert "break-before:page" in page and "thead{display:table-header-group}" in page
 
 

@@ -68,16 +68,16 @@ def _areas(row: TableRow, lang: str) -> str:
 
 def handover_columns(lang: str, *, first: Column | None = None) -> list[Column]:
     columns = [
-        Column(w("item", lang), 40),
+        Column(w("item", lang), 38),
         Column(w("kind", lang), 15),
         Column(w("area", lang), 22),
-        Column(w("place", lang), 24),
+        Column(w("place", lang), 22),
         Column(w("status", lang), 16, "status"),
-        Column(w("decided_on", lang), 12, "date"),
-        Column(w("decided_by", lang), 16),
-        Column(w("note", lang), 30),
+        Column(w("decided_on", lang), 15, "date"),
+        Column(w("decided_by", lang), 17),
+        Column(w("note", lang), 26),
         Column(w("open_actions", lang), 9, "int"),
-        Column(w("next_due", lang), 13, "date"),
+        Column(w("next_due", lang), 15, "date"),
     ]
     return [first, *columns] if first else columns
 
@@ -164,10 +164,10 @@ def actions_table(
         Column(w("owner", lang), 18),
         Column(w("what", lang), 40),
         Column(w("handover", lang), 44),
-        Column(w("due", lang), 12, "date"),
+        Column(w("due", lang), 15, "date"),
     ]
     if done:
-        columns += [Column(w("done_on", lang), 12, "date"), Column(w("done_by", lang), 16)]
+        columns += [Column(w("done_on", lang), 15, "date"), Column(w("done_by", lang), 17)]
     rows: list[list[Cell]] = []
     for a in sorted(items, key=lambda a: (a.owner.casefold(), a.due or "9999", a.what)):
         where = titles.get(a.item, a.item)
