@@ -178,3 +178,15 @@ def test_the_pdf_has_the_title_and_date_on_every_page(reviewed: GraphStore) -> N
     assert "<script>alert(1)</script>" in "".join(pages)  # user text as text
     english = _pdf_pages(handover_report(reviewed, "pdf", lang="en", now=NOW))
     assert all("As of 1 June 2024, 14:05" in p for p in english)
+
+
+def test_every_action_exports_to_a_workbook(reviewed: GraphStore) -> None:
+    from kgraph.export.actions_export import actions_export
+
+    book = load_workbook(io.BytesIO(actions_export(reviewed, "xlsx", now=NOW)))
+    sheet = book["Acties"]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    assert set(rows) == {"Brief sturen", "Bellen", "'" + EVIL}
+    assert rows["Bellen"][4].value == datetime(2024, 4, 1)  # done on, a real date
+    assert rows["Bellen"][5].value == reviewed.actor  # done by whoever marked it done
+    assert rows["Brief sturen"][3].font.bold  # overdue

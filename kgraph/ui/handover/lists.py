@@ -175,6 +175,24 @@ def actions_view(owners: list[str], *, can_edit: bool) -> None:
             st.caption(widgets.md(where))
             action_list([a], key=f"ho_all_{a.id}", can_edit=can_edit)
     _pager(items, "ho_act_page")
+    _actions_download()
+
+
+def _actions_download() -> None:
+    from kgraph.export.actions_export import actions_export
+
+    store = state.store()
+    lang = i18n.lang()  # read now: the download runs outside this script run
+    day = dates.today().isoformat()
+    st.download_button(
+        t("ho_actions_download") + " (Excel)",
+        data=lambda: actions_export(store, "xlsx", lang=lang),
+        file_name=f"acties-{day}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="ho_actions_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def meetings_view(*, can_edit: bool) -> None:
