@@ -113,6 +113,8 @@ def _shoot(page: Page, name: str) -> None:
     """The screen as a person sees it, and the whole page (Streamlit scrolls inside its
     main area, so the viewport is made as tall as the content for the second)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_load_state("networkidle")  # lazily loaded widgets are drawn
+    page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     size = page.viewport_size or {"width": 1366, "height": 768}
     tall = _main_height(page)
