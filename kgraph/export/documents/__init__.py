@@ -89,7 +89,8 @@ class Document:
 
 
 def text(value: object) -> Cell:
-    shown = "" if value is None else " ".join(str(value).split())
+    """User text as typed (each format shows it its own way: Markdown on one line)."""
+    shown = "" if value is None else str(value)
     return Cell(shown, shown)
 
 

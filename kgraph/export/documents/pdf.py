@@ -176,6 +176,16 @@ def _header_row(pdf: _Pdf, headers: list[str], widths: list[float]) -> None:
     _row(pdf, widths, headers, [grey] * len(headers), [False] * len(headers), None)
 
 
+def _plain(text: str) -> str:
+    """A cell's text as the page prints it: line breaks kept, tabs and other control
+    characters as spaces, cut at ``CELL_CHARS``."""
+    flat = "".join(
+        "\n" if ch in "\r\n" else (" " if ord(ch) < 32 or ch in "\u2028\u2029" else ch)
+        for ch in text.replace("\r\n", "\n")
+    )
+    return flat if len(flat) <= CELL_CHARS else flat[:CELL_CHARS] + "…"
+
+
 def _table(pdf: _Pdf, table: Table) -> None:
     hints = [max(c.width, 4) for c in table.columns]
     widths = [pdf.epw * h / sum(hints) for h in hints]
@@ -189,7 +199,7 @@ def _table(pdf: _Pdf, table: Table) -> None:
         for cell in row:
             background, colour, bold = _colours(cell)
             styles.append((background, colour, bold or total))
-        texts = [c.text if len(c.text) <= CELL_CHARS else c.text[:CELL_CHARS] + "…" for c in row]
+        texts = [_plain(c.text) for c in row]
         _row(pdf, widths, texts, styles, right, (headers, widths))
 
 

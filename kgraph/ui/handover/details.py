@@ -76,19 +76,14 @@ def _facts(row: TableRow) -> None:
             st.code(row.key, language=None)
 
 
-def _action_line(a: Action) -> str:
+def _action_cells(a: Action) -> list[str]:
     lang = i18n.lang()
     due = dates.format_day(a.due, lang)
     if not a.is_open:
         when = t("ho_action_done_on", day=dates.format_day(a.done_on, lang), who=a.done_by or "")
-        return ht.row(
-            _ACTION_COLUMNS,
-            [ht.muted(a.what), ht.muted(a.owner), ht.muted(due or "–"), ht.muted(when)],
-        )
+        return [ht.muted(a.what), ht.muted(a.owner), ht.muted(due or "–"), ht.muted(when)]
     deadline = ht.overdue(t("ho_overdue_since", day=due)) if a.is_overdue() else ht.text(due or "–")
-    return ht.row(
-        _ACTION_COLUMNS, [ht.text(a.what, clamp=3), ht.text(a.owner), deadline, ht.text("")]
-    )
+    return [ht.text(a.what, clamp=3), ht.text(a.owner), deadline, ht.text("")]
 
 
 _ACTION_COLUMNS = [
@@ -115,7 +110,7 @@ def action_list(items: list[Action], *, key: str, can_edit: bool) -> None:
         left.html(ht.header(columns))
         for a in items:
             left, right = st.columns([0.8, 0.2], vertical_alignment="center")
-            left.html(_action_line(a))
+            left.html(ht.row(_ACTION_COLUMNS, _action_cells(a)))
             if not can_edit:
                 continue
             if a.is_open:
