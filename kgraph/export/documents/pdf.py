@@ -51,7 +51,7 @@ class _Pdf(FPDF):
         self.set_title(document.title)
         self.set_creator("kgraph")
         self.set_lang(document.lang)
-        self.alias_nb_pages()
+        self.alias_nb_pages("{total_pages}")  # wide enough for thousands of pages
 
     def header(self) -> None:
         self.set_font(FONT, "", 7.5)
@@ -70,7 +70,7 @@ class _Pdf(FPDF):
         self.set_text_color(90, 90, 90)
         page = self.document.labels.get("page", "Page")
         of = self.document.labels.get("of", "of")
-        self.cell(0, 4, f"{page} {self.page_no()} {of} {{nb}}", align="R")
+        self.cell(0, 4, f"{page} {self.page_no()} {of} {{total_pages}}", align="R")
 
 
 Colour = tuple[int, int, int]
