@@ -28,6 +28,7 @@ from typing import Any
 
 from benchmarks.generate import SCALE_NAMES, graph, probes, write_questions_xlsx
 from benchmarks.measure import Measurement
+from benchmarks.review_rows import REVIEW_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout: benchmarks run from there
 OUT_DIR = ROOT / "benchmarks" / "out"
@@ -114,6 +115,7 @@ ROWS: tuple[Row, ...] = (
     ),
     Row("table_import", "kgraph import table (questions XLSX)", (Budget("seconds", 30, ("M",)),)),
     Row("verkennen_render", "Verkennen first render (AppTest)", (Budget("seconds", 3, ("L",)),)),
+    *(Row(op, label, tuple(Budget(**b) for b in bs)) for op, label, bs in REVIEW_ROWS),
     Row("nx_build", "build the in-memory networkx graph"),
     Row("disk_size", "store size on disk"),
     Row("peak_rss_load", "peak RSS: bulk-import process"),
@@ -303,6 +305,7 @@ def measure_backend(
         take("similar")
     else:
         column["similar_questions"] = {"na": "measured at M"}
+    take("review")
     if backend == "embedded":
         take("render")
         if scale in ("XS", "M"):

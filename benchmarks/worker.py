@@ -131,6 +131,12 @@ def task_render(args: argparse.Namespace) -> Results:
     return {"verkennen_render": verkennen_first_render(args.location)}
 
 
+def task_review(args: argparse.Namespace) -> Results:
+    from benchmarks.review import measure
+
+    return measure(args.location)
+
+
 def task_table(args: argparse.Namespace) -> Results:
     from benchmarks.app_ops import table_import
 
@@ -148,6 +154,7 @@ TASKS: dict[str, Callable[[argparse.Namespace], Results]] = {
     "baseline": task_baseline,
     "render": task_render,
     "table": task_table,
+    "review": task_review,
 }
 
 

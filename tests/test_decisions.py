@@ -49,6 +49,7 @@ def test_a_decision_on_the_edge_as_seen_is_stored(landed: GraphStore) -> None:
         decided_on=date(2024, 3, 12),
         decided_by=" Stuurgroep ",
         note="",
+        allow_before_item=True,
         actor="Sam",
     )
     assert stored.props["status"] == "accepted"
@@ -79,6 +80,7 @@ def test_a_decision_made_meanwhile_is_never_reverted(landed: GraphStore) -> None
             decided_on="2024-06-01",
             decided_by="Sam",
             note=None,
+            allow_before_item=True,
             actor="Sam",
         )
     assert caught.value.who == "Ander" and caught.value.at == meanwhile.updated_at
@@ -94,12 +96,13 @@ def test_a_decision_made_meanwhile_is_never_reverted(landed: GraphStore) -> None
         decided_on="2024-06-01",
         decided_by="Sam",
         note=None,
+        allow_before_item=True,
     )
     assert _edge(landed).props["status"] == "accepted"
 
 
 @pytest.mark.parametrize(
-    "value", [None, "", "  ", "12 maart 2024", "2024-3-1", "2024-02-30", "01-03-2024", 20240301]
+    "value", [None, "", "  ", "12 maart 2024", "2024-3-1", "2024-02-30", "30-02-2024", 20240301]
 )
 def test_a_missing_or_other_date_is_refused_not_replaced(landed: GraphStore, value: object) -> None:
     before = _edge(landed)
@@ -122,6 +125,9 @@ def test_a_missing_or_other_date_is_refused_not_replaced(landed: GraphStore, val
 
 def test_dates_and_statuses_are_checked_before_anything_is_read(landed: GraphStore) -> None:
     assert decision_date("2024-03-12") == "2024-03-12" == decision_date(date(2024, 3, 12))
+    # typed the Dutch way: DD-MM-JJJJ (also with one digit, / or .)
+    for typed in ("12-03-2024", "12-3-2024", "12/03/2024", " 12.03.2024 "):
+        assert decision_date(typed) == "2024-03-12"
     with pytest.raises(DecisionDateError):
         decision_date(datetime(2024, 3, 12, 10, 0))
     with pytest.raises(ValidationError):

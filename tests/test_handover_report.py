@@ -102,17 +102,21 @@ def test_sections_per_landing_place_and_cop(handover: GraphStore) -> None:
 
 def test_markdown(handover: GraphStore) -> None:
     text = handover_report(handover, "md").decode("utf-8")
-    assert text.startswith("# Overdrachtsrapportage\n\n## Samenvatting")
+    assert text.startswith("# Overdrachtsrapportage\n\n**Stand per ")
     assert "| Complexe vraag | 1 | 1 | 0 | 0 | 1 | 3 |" in text
-    assert "### Slimme verstedelijking (onderdeel van DMI-ecosysteem)" in text
+    # a kind without any item has no row (no "Kennisvraag 0 0 0 0 0 0")
+    assert "| Kennisvraag |" not in text
+    assert "| **Totaal** | **1** | **1** | **1** | **0** | **3** | **6** |" in text
     assert (
-        "| Hoe borgen we meetnetten? | Complexe vraag | Slimme verstedelijking | belegd | 2024-03-12 | Stuurgroep | Belegd bij DMI |"
-        in text
+        "| Slimme verstedelijking (onderdeel van DMI-ecosysteem) | Hoe borgen we meetnetten? "
+        "| Complexe vraag | Lokaal meten | Slimme verstedelijking | belegd | 12-03-2024 "
+        "| Stuurgroep | Belegd bij DMI |  |  |" in text
     )
     assert "<script>" not in text and "\\| =cmd" in text
-    assert "## Nog niet geland" in text and "- Ethiek (Community of practice)" in text
+    assert "## Nog niet geland" in text and "| Ethiek | Community of practice |  |" in text
     english = handover_report(handover, "md", lang="en").decode("utf-8")
-    assert english.startswith("# Handover report") and "| accepted |" in english
+    assert english.startswith("# Handover report\n\n**As of ") and "| accepted |" in english
+    assert "| 2024-03-12 |" in english
 
 
 def test_html_escapes_user_text(handover: GraphStore) -> None:
@@ -124,11 +128,20 @@ def test_html_escapes_user_text(handover: GraphStore) -> None:
         < page.index("Per landingsplaats")
         < page.index("Nog niet geland")
     )
+    assert '<td class="st st-accepted">belegd</td>' in page
 
 
 def test_xlsx(handover: GraphStore) -> None:
     book = load_workbook(io.BytesIO(handover_report(handover, "xlsx")))
-    assert book.sheetnames == ["Samenvatting", "Per landingsplaats", "CoP", "Nog niet geland"]
+    assert book.sheetnames == [
+        "Voorblad",
+        "Samenvatting",
+        "Per landingsplaats",
+        "Per CoP",
+        "Nog niet geland",
+        "Zonder overdracht",
+        "Acties",
+    ]
     summary = [[c.value for c in row] for row in book["Samenvatting"].iter_rows()]
     assert summary[1] == ["Complexe vraag", 1, 1, 0, 0, 1, 3]
     values = [
@@ -145,17 +158,18 @@ def test_real_citydeal_report_and_cli(tmp_path: Path) -> None:
     db = str(tmp_path / "cd.db")
     runner = CliRunner()
     assert runner.invoke(cli, ["--store", db, "seed"]).exit_code == 0
-    for suffix in ("md", "html", "xlsx"):
+    for suffix in ("md", "html", "xlsx", "pdf"):
         out = tmp_path / f"handover.{suffix}"
         result = runner.invoke(cli, ["--store", db, "report", "handover", str(out)])
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 500
     text = (tmp_path / "handover.md").read_text(encoding="utf-8")
     batch = seed.read(seed_folder())
-    for place in (n for n in batch.nodes if n.kind == "landing_place"):
-        assert f"### {place.title}" in text.replace("\\", "")
-    bad = runner.invoke(cli, ["--store", db, "report", "handover", str(tmp_path / "x.pdf")])
-    assert bad.exit_code == 2 and ".md, .html or .xlsx" in bad.output
+    landed = {e.dst for e in batch.edges if e.kind == "LANDS_IN"}
+    for place in (n for n in batch.nodes if n.kind == "landing_place" and n.id in landed):
+        assert f"| {place.title}" in text.replace("\\", "")
+    bad = runner.invoke(cli, ["--store", db, "report", "handover", str(tmp_path / "x.txt")])
+    assert bad.exit_code == 2 and ".md, .html, .xlsx or .pdf" in bad.output
 
 
 def test_report_projects_the_handover_analysis(handover: GraphStore) -> None:

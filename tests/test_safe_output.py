@@ -89,7 +89,7 @@ def test_export_onto_another_kgraph_store_is_refused(
     for command in (["export", "json", str(other)], ["report", "handover", str(other)]):
         result = runner.invoke(cli, ["--store", location, *command, "--overwrite"])
         line = _one_line_error(result)
-        assert "kgraph store" in line or ".md, .html or .xlsx" in line
+        assert "kgraph store" in line or ".md, .html, .xlsx or .pdf" in line
     assert other.read_bytes() == before
 
 

@@ -7,12 +7,10 @@ written down here."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from helpers.ui import PAGES, button, open_page
+from helpers.ui import open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
 
@@ -34,7 +32,6 @@ from kgraph.ui.pages import explore, gaps, similar
 pytest_plugins = ["ui_fixtures"]
 
 DATAGEDREVEN = "cop:datagedreven-werken-door-te-voorspellen"
-LONG_AGO = "2024-01-15T09:00:00.000000+00:00"
 
 
 def expander(at: AppTest, starts: str) -> Expander:
@@ -206,55 +203,6 @@ def test_min_score_and_top_controls(db: Path, reader: EmbeddedStore) -> None:
     assert shown == [f"similar_accept_{pair_key(p.a, p.b)}" for p in strict]
     at.slider(key=similar.MIN_SCORE).set_value(1.0).run()
     assert any("Geen paren" in i.value for i in at.info)
-
-
-# --- Geschiedenis: changes since ----------------------------------------------------------
-
-
-def test_changes_since_shows_a_handover_moved_on_overdracht(
-    db: Path, reader: EmbeddedStore
-) -> None:
-    from kgraph.ui.pages import handover
-
-    # the seed was loaded long before the period the steering group looks at
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE history SET at = ?", (LONG_AGO,))
-    edge = next(e for e in reader.edges(["LANDS_IN"]) if (e.status or "proposed") == "proposed")
-    item = reader.get_node(edge.src)
-    place = reader.get_node(edge.dst)
-    assert item is not None and place is not None
-    at = open_page("handover", name="Stuurgroep Sam")
-    at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
-    at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
-    at.date_input(key=f"handover_decided_on_{edge.key}").set_value(date(2024, 3, 12))
-    button(at, "Besluit opslaan").click().run()
-    assert not at.exception, [e.message for e in at.exception]
-    # and a change made elsewhere (the CLI, another process) is in it too
-    question = reader.nodes(["knowledge_question"])[0]
-    reader.update_node(question.id, {"status": "parked"}, actor="Bob")
-
-    at.switch_page(PAGES["history"]).run()
-    assert not at.exception, [e.message for e in at.exception]
-    moves = [d.value for d in at.dataframe if "Landingsplaats" in d.value.columns]
-    assert len(moves) == 1
-    row = moves[0].iloc[0]
-    assert (row["Item"], row["Landingsplaats"]) == (item.title, place.title)
-    assert (row["Van"], row["Naar"], row["Door"]) == (
-        STATUS_LABELS["proposed"]["nl"],
-        STATUS_LABELS["accepted"]["nl"],
-        "Stuurgroep Sam",
-    )
-    report = at.info[-1].value
-    assert report.startswith("0 items toegevoegd, 1 gewijzigd, 0 verwijderd")
-    assert "1 overdrachtsstatussen veranderd (2 wijzigingen door 2 personen)" in report
-    items = expander(at, "Gewijzigd (1): 1 × Kennisvraag").dataframe[0].value
-    assert list(items["Titel"]) == [question.title]
-    assert list(items["Wijziging"]) == ["status: open → parked"]
-    assert list(items["Door"]) == ["Bob"]
-    links = expander(at, "Gewijzigd (1): 1 × landt in").dataframe[0].value
-    assert (links["Van"].iloc[0], links["Naar"].iloc[0]) == (item.title, place.title)
-    assert links["Wijziging"].iloc[0].startswith("decided_by: – → Stuurgroep Sam")
-    assert "status: proposed → accepted" in links["Wijziging"].iloc[0]
 
 
 # --- Overzicht ----------------------------------------------------------------------------

@@ -283,20 +283,27 @@ def test_search_and_select_shows_the_details(page: Page, db: Path) -> None:
 
 def test_a_handover_decision_without_a_date_is_refused_in_the_browser(page: Page, db: Path) -> None:
     """The decision form never makes a date up: saving without one says so and writes
-    nothing (the stored decision is checked with AppTest on both backends)."""
+    nothing (deciding is tested in full in ``test_ui_browser_review``)."""
     reader = EmbeddedStore(db, actor="reader")
     try:
         edge = next(e for e in reader.edges(["LANDS_IN"]) if e.status != "accepted")
         item = reader.get_node(edge.src)
-        assert item is not None
+        place = reader.get_node(edge.dst)
+        assert item is not None and place is not None
         goto(page, "overzicht")
         set_name(page, "Stuurgroep Browser")
         open_in_sidebar(page, "Overdracht")
-        choose(page, "Overdracht (item → landingsplaats)", item.title[:30])
-        choose(page, "Status overdracht", "belegd")
-        page.get_by_label("Toelichting").fill("Belegd, besloten in de browser.")
-        page.get_by_role("button", name="Besluit opslaan").click()
-        page.get_by_text("vul de datum van het besluit in").wait_for(timeout=WAIT_MS)
+        search = page.get_by_role("textbox", name="Zoeken in titels")
+        search.fill(item.title[:40])
+        search.press("Enter")
+        wait_idle(page)
+        label = f"{item.title} → {place.title}"
+        page.locator("label", has=page.get_by_role("checkbox", name=label, exact=True)).click()
+        wait_idle(page)
+        form = page.locator('[data-testid="stForm"]').filter(has_text="Besloten op")
+        form.get_by_role("textbox", name="Toelichting").fill("Belegd, besloten in de browser.")
+        page.get_by_role("button", name="Besluit opslaan (1)").click()
+        page.get_by_text("Vul een datum in").wait_for(timeout=WAIT_MS)
         stored = reader.get_edge(edge.src, edge.kind, edge.dst)
         assert stored is not None and stored.props == edge.props
         assert reader.history(target=edge.key)[-1].actor != "Stuurgroep Browser"
@@ -337,7 +344,7 @@ def test_a_markdown_title_renders_as_typed_without_links_or_images(page: Page) -
     assert heading.inner_text().replace("\u2060", "").strip() == shown
     assert page.evaluate(made) == []
     goto(page, "overdracht")
-    listed = page.get_by_text("evil.example", exact=False).first
+    listed = page.locator(".kg-row").filter(has_text="evil.example").first
     listed.wait_for(timeout=WAIT_MS)
     assert shown in listed.inner_text().replace("\u2060", "")
     assert page.evaluate(made) == []

@@ -1,25 +1,26 @@
 """The Overdracht decision form on both backends: a decision made meanwhile elsewhere is
-refused (not silently reverted), and a missing or non-ISO decision date is refused (never
-replaced with today)."""
+refused (not silently reverted), a missing or other decision date is refused (never
+replaced with today), and a landing place proposed for an item without one."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from conftest import neo4j_uri_or_skip
 from helpers.ui import button, open_page
+from streamlit.testing.v1 import AppTest
 
 from kgraph.importers import apply_batch
 from kgraph.importers import seed as seed_importer
 from kgraph.model import Edge
 from kgraph.paths import seed_folder
 from kgraph.store.base import GraphStore
-from kgraph.ui.pages import handover
+from kgraph.ui.handover import table_view
+from kgraph.ui.handover.table_view import pick_key
 
 pytest_plugins = ["ui_fixtures"]
 
@@ -67,10 +68,36 @@ def _get(store: GraphStore, edge: Edge) -> Edge:
     return found
 
 
+def _tick(at: AppTest, key: str) -> None:
+    """Show only this row (by its item's title) and tick it."""
+    src = key.split("|")[0]
+    title = next(n.title for n in _titles(at) if n.id == src)
+    at.text_input(key=table_view.K_TEXT).input(title[:60]).run()
+    at.checkbox(key=pick_key(key)).check().run()
+
+
+def _titles(at: AppTest) -> list:
+    import os
+
+    from kgraph.store import open_store
+
+    store = open_store(os.environ["KGRAPH_STORE"], actor="reader")
+    try:
+        return store.nodes()
+    finally:
+        store.close()
+
+
+def _field(at: AppTest, name: str) -> str:
+    widgets = [*at.selectbox, *at.text_input, *at.text_area]
+    (key,) = [w.key for w in widgets if (w.key or "").startswith(f"ho_f_{name}_")]
+    return str(key)
+
+
 def test_a_decision_made_meanwhile_is_refused_not_reverted(other: GraphStore) -> None:
     edge = _first(other)
     at = open_page("handover", name="Stuurgroep Sam")
-    at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
+    _tick(at, edge.key)
     # the form is drawn; meanwhile someone else decides
     other.update_edge(
         edge.src,
@@ -79,20 +106,25 @@ def test_a_decision_made_meanwhile_is_refused_not_reverted(other: GraphStore) ->
         {"status": "declined", "decided_on": "2024-05-01", "decided_by": "AI Compass"},
     )
     meanwhile = _get(other, edge)
-    at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
-    at.date_input(key=f"handover_decided_on_{edge.key}").set_value(date(2024, 6, 1))
-    button(at, "Besluit opslaan").click().run()
+    at.selectbox(key=_field(at, "status")).set_value("accepted")
+    at.text_input(key=_field(at, "on")).input("01-06-2024")
+    button(at, "Besluit opslaan (1)").click().run()
     assert not at.exception, [e.message for e in at.exception]
 
     assert _get(other, edge).props == meanwhile.props  # their decision stands
     assert other.history(target=edge.key)[-1].actor == "Ander"
     errors = [e.value for e in at.error]
-    assert any("intussen gewijzigd door Ander" in e for e in errors), errors
+    assert any("gewijzigd door Ander" in e for e in errors), errors
     # reloading shows their decision; deciding again from it goes through
     button(at, "Opnieuw laden").click().run()
-    assert at.selectbox(key=f"handover_status_{edge.key}").value == "declined"
-    at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
-    button(at, "Besluit opslaan").click().run()
+    at.checkbox(key=pick_key(edge.key)).check().run()
+    assert at.selectbox(key=_field(at, "status")).value == "declined"
+    assert at.text_input(key=_field(at, "on")).value == "01-05-2024"
+    at.selectbox(key=_field(at, "status")).set_value("accepted")
+    button(at, "Besluit opslaan (1)").click().run()
+    confirm = [c for c in at.checkbox if (c.key or "").startswith("ho_f_confirm_")]
+    confirm[0].check()
+    button(at, "Besluit opslaan (1)").click().run()
     assert _get(other, edge).props["status"] == "accepted"
     assert _get(other, edge).props["decided_on"] == "2024-05-01"
 
@@ -105,33 +137,37 @@ def test_a_missing_or_non_iso_date_is_refused_never_today(
     other.update_edge(edge.src, "LANDS_IN", edge.dst, {"decided_on": stored})
     before = _get(other, edge)
     at = open_page("handover", name="Stuurgroep Sam")
-    at.selectbox(key=handover.DECIDE).set_value(edge.key).run()
-    # the date field starts empty: nothing is made up
-    assert at.date_input(key=f"handover_decided_on_{edge.key}").value is None
-    if stored:
-        assert any(stored in w.value for w in at.warning)
-    at.selectbox(key=f"handover_status_{edge.key}").set_value("accepted")
-    button(at, "Besluit opslaan").click().run()
+    _tick(at, edge.key)
+    # the date field shows what is stored, never a made-up date
+    assert at.text_input(key=_field(at, "on")).value == (stored or "")
+    at.selectbox(key=_field(at, "status")).set_value("accepted")
+    button(at, "Besluit opslaan (1)").click().run()
     assert not at.exception, [e.message for e in at.exception]
 
     assert _get(other, edge).props == before.props  # nothing written, no date of today
-    errors = [e.value for e in at.error]
-    assert any("vul de datum van het besluit in" in e for e in errors), errors
+    errors = "\n".join(e.value for e in at.error)
+    expected = "„maart 2024” is geen datum" if stored else "Vul een datum in"
+    assert expected in errors, errors
 
 
 def test_proposing_a_landing_place_stores_a_proposed_handover(other: GraphStore) -> None:
     at = open_page("handover", name="Stuurgroep Sam")
-    item = next(s for s in at.selectbox if s.label == "Item")
+    at.multiselect(key=table_view.K_STATUS).set_value(["none"]).run()
+    (tick,) = [c for c in at.checkbox if (c.key or "").startswith("ho_pick_")][:1]
+    tick.check().run()
     place = next(s for s in at.selectbox if s.label == "Landingsplaats")
-    item_id = item.value  # the first item without a landing place, an id
-    places = [n.id for n in other.nodes(["landing_place"])]
-    chosen = next(p for p in places if other.get_edge(item_id, "LANDS_IN", p) is None)
-    item.set_value(item_id)
+    chosen = place.options[0]
+    item = next(
+        n
+        for n in other.nodes(["cop", "complex_question", "knowledge_question", "showcase"])
+        if not other.edges(["LANDS_IN"], node_id=n.id) and pick_key(n.id) == tick.key
+    )
+    place_id = next(n.id for n in other.nodes(["landing_place"]) if n.title == chosen)
     place.set_value(chosen)
     button(at, "Voorstellen").click().run()
     assert not at.exception, [e.message for e in at.exception]
 
-    stored = other.get_edge(item_id, "LANDS_IN", chosen)
+    stored = other.get_edge(item.id, "LANDS_IN", place_id)
     assert stored is not None and stored.props["status"] == "proposed"
     assert "decided_on" not in stored.props
     assert other.history(target=stored.key)[-1].actor == "Stuurgroep Sam"

@@ -13,6 +13,7 @@ from kgraph.cli import (  # noqa: F401
     import_files,
     imports,
     read,
+    review,
     serve,
     users,
     view,

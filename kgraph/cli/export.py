@@ -138,13 +138,14 @@ def report() -> None:
 @overwrite_option
 @pass_ctx
 def handover_cmd(ctx: Context, out: Path, lang: str, overwrite: bool) -> None:
-    """Write the handover report to OUT (.md, .html or .xlsx): per landing place and per
-    CoP every complex question with status, decision date, decided by and note; what has
-    not landed; a summary first. OUT is written whole or not at all; an existing OUT is
-    kept unless --overwrite."""
+    """Write the handover report to OUT (.md, .html, .xlsx or .pdf), dated "stand per":
+    a summary per kind, then per landing place and per CoP every item with status,
+    decision date, decided by, note and open actions; what has not landed; landing places
+    that receive nothing; open actions per owner. OUT is written whole or not at all; an
+    existing OUT is kept unless --overwrite."""
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
-        raise ValidationError(f"{out.name}: the report is written as .md, .html or .xlsx")
+        raise ValidationError(f"{out.name}: the report is written as .md, .html, .xlsx or .pdf")
     check_output(out, overwrite=overwrite, stores=[ctx.location])
     data = handover_report(ctx.store, fmt, lang=lang)
     write_atomically(out, data, overwrite=overwrite, stores=[ctx.location])

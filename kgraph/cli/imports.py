@@ -35,14 +35,13 @@ def report_added(batch_summary: dict[str, dict[str, int]], nodes: int, edges: in
 )
 @pass_ctx
 def seed(ctx: Context, folder: Path | None, force: bool) -> None:
-    """Fill a new, empty store with the City Deal graph from the reviewed data files."""
-    from kgraph.importers import apply_batch
-    from kgraph.importers.seed import read as read_seed
+    """Fill a new, empty store with the City Deal graph from the reviewed data files (in
+    the history as "kgraph (seed)")."""
+    from kgraph.seeding import seed_store
 
     store = ctx.store
     if not force and not store.is_empty():
         click.echo(f"store {store.location} already holds data; not seeding")
         return
-    batch = read_seed(folder or seed_folder())
-    result = apply_batch(store, batch)
-    click.echo(f"seeded {store.location}: {result.nodes_added} nodes, {result.edges_added} edges")
+    nodes, edges = seed_store(store, folder or seed_folder())
+    click.echo(f"seeded {store.location}: {nodes} nodes, {edges} edges")

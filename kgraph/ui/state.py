@@ -63,10 +63,9 @@ def _seed_if_empty(store: GraphStore) -> None:
     folder = seed_folder()
     if not folder.is_dir() or not store.is_empty():
         return
-    from kgraph.importers import apply_batch
-    from kgraph.importers import seed as seed_importer
+    from kgraph.seeding import seed_store
 
-    apply_batch(store, seed_importer.read(folder))
+    seed_store(store, folder)
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,7 +6,6 @@ tables (cells a spreadsheet would run as formulas are defused, since Streamlit's
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -35,13 +34,11 @@ def node_label(node: Node) -> str:
 
 
 def short_time(iso: str | None) -> str:
-    """An ISO timestamp as ``2024-03-01 10:15`` (UTC), or an empty string."""
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso
+    """A stored (UTC) timestamp in Dutch time, as the page's language writes it
+    (``01-03-2024 11:15``), or an empty string."""
+    from kgraph.dates import format_moment
+
+    return format_moment(iso, i18n.lang())
 
 
 def target_label(target: str, names: Mapping[str, str]) -> str:
@@ -127,6 +124,17 @@ def table(data: Any, **options: Any) -> Any:
     return st.dataframe(frame, **options)
 
 
+def readable_source(source: str | None) -> str:
+    """Where an item comes from in words: "City Deal jaarverslag 2023, regel 154"
+    (``kgraph.sources``), or "–"."""
+    if not source:
+        return "–"
+    from kgraph.sources import describe
+    from kgraph.ui.handover.reads import source_titles
+
+    return describe(source, source_titles(), i18n.lang())
+
+
 def node_details(node: Node) -> None:
     """Every property of ``node``, its provenance and bookkeeping, as a compact list."""
     st.markdown(f"**{i18n.kind_label(node.kind)}** · {md(node.id)}")
@@ -141,7 +149,7 @@ def node_details(node: Node) -> None:
         if key in _SHOWN_FIELDS:
             continue
         rows.append({t("col_field"): key, t("col_value"): short_value(value, 400)})
-    rows.append({t("col_field"): t("field_source"), t("col_value"): node.source or "–"})
+    rows.append({t("col_field"): t("field_source"), t("col_value"): readable_source(node.source)})
     rows.append({t("col_field"): t("field_created"), t("col_value"): short_time(node.created_at)})
     rows.append(
         {
@@ -163,5 +171,10 @@ def filter_choice(
     """A multiselect filter drawn in ``where`` (``st`` or a column) whose empty choice
     means all."""
     return where.multiselect(
-        label, list(options), format_func=format_func, key=key, placeholder=t("all")
+        label,
+        list(options),
+        format_func=format_func,
+        key=key,
+        placeholder=t("all"),
+        select_all=False,  # Streamlit's "Select all" is English; empty already means all
     )

@@ -15,6 +15,7 @@ from kgraph import edits, query
 from kgraph.errors import ConflictError, KGraphError
 from kgraph.model import QUESTION_STATUSES, Node
 from kgraph.ui import i18n, state, widgets
+from kgraph.ui.dutch import hide_english_hints
 from kgraph.ui.i18n import t
 
 KINDS = ("knowledge_question", "complex_question")
@@ -246,6 +247,8 @@ def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
                 list(areas),
                 format_func=lambda i: areas.get(i, i),
                 key="q_add_areas",
+                placeholder=t("choose_options"),
+                select_all=False,
             )
             feeds = st.multiselect(
                 t("link_complex"),
@@ -253,6 +256,8 @@ def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
                 format_func=lambda i: complex_qs.get(i, i),
                 key="q_add_feeds",
                 help=t("link_complex_help"),
+                placeholder=t("choose_options"),
+                select_all=False,
             )
             added = st.form_submit_button(
                 t("add"), disabled=not state.actor(), icon=":material/add:"
@@ -282,6 +287,7 @@ def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
 
 
 def render() -> None:
+    hide_english_hints()
     st.title(t("page_questions"))
     can_edit = state.can("edit")
     if not can_edit:
