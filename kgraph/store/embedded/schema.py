@@ -19,7 +19,7 @@ from kgraph.errors import StoreError
 
 #: "kgrf" in the SQLite header's application id field
 APPLICATION_ID = 0x6B677266
-SCHEMA_VERSION = 2  # 2: nodes.fts points at the node's row in node_fts
+SCHEMA_VERSION = 3  # 2: nodes.fts points at the node's row in node_fts; 3: nodes.title_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -123,6 +123,7 @@ def prepare(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?), ('tx', '0')",
                 (str(SCHEMA_VERSION),),
             )
+            add_title_key(conn)
             _mark(conn)
         return True
     if found < SCHEMA_VERSION or not marked:
@@ -149,6 +150,29 @@ def _migrate(conn: sqlite3.Connection) -> None:
             "UPDATE nodes SET fts = m.r FROM (SELECT rowid AS r, id FROM node_fts) AS m "
             "WHERE m.id = nodes.id"
         )
+    add_title_key(conn)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
     # stores made before the header marks get them now
     _mark(conn)
+
+
+def add_title_key(conn: sqlite3.Connection) -> None:
+    """Schema 3: ``nodes.title_key``, the folded title lists sort by
+    (``kgraph.store.listing.title_key``), with an index, so a page of 50 questions sorted
+    by title is read in order instead of sorting all of them. Idempotent: a store that has
+    the column keeps it; one without gets it filled from the titles (once, ~1 s at 100,000
+    questions)."""
+    from kgraph.store.listing import title_key
+
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(nodes)")}
+    if "title_key" not in columns:
+        conn.execute("ALTER TABLE nodes ADD COLUMN title_key TEXT NOT NULL DEFAULT ''")
+        conn.executemany(
+            "UPDATE nodes SET title_key = ? WHERE id = ?",
+            [
+                (title_key(title), node_id)
+                for node_id, title in conn.execute("SELECT id, title FROM nodes").fetchall()
+            ],
+        )
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_title_key ON nodes(title_key)")
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_updated ON nodes(updated_at)")

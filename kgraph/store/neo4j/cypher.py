@@ -43,6 +43,9 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT kgraph_history_batch_first IF NOT EXISTS "
     "FOR (b:KgraphHistoryBatch) REQUIRE b.first IS UNIQUE",
     "CREATE CONSTRAINT kgraph_meta_key IF NOT EXISTS FOR (m:KgraphMeta) REQUIRE m.key IS UNIQUE",
+    # lists sorted by title or last change (``listing``)
+    "CREATE INDEX kgraph_node_search_title IF NOT EXISTS FOR (n:Node) ON (n.search_title)",
+    "CREATE INDEX kgraph_node_updated IF NOT EXISTS FOR (n:Node) ON (n.updated_at)",
 )
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
