@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from kgraph.model import Node, check_edge_kind, check_node_kind
+from kgraph.model import NODE_KINDS, Node, check_edge_kind, check_node_kind
 from kgraph.store.embedded.connection import EmbeddedCore
 from kgraph.store.listing import (
     STATUS_RANK,
@@ -30,14 +31,16 @@ from kgraph.store.listing import (
 
 #: an id list longer than this is passed as one JSON parameter (SQLite caps parameters)
 _INLINE_IDS = 500
-_STATUS_ORDER = (
-    "CASE n.status "
+#: a node's status as its rank in ``QUESTION_STATUSES`` (``{n}``: the table alias and dot);
+#: the same expression is indexed (schema 3), so it must stay exactly this
+STATUS_ORDER_SQL = (
+    "CASE {n}status "
     + " ".join(f"WHEN '{s}' THEN {i}" for s, i in STATUS_RANK.items())
     + f" ELSE {UNRANKED} END"
 )
 _SORT_SQL = {
     "title": ("n.title_key", "n.id"),
-    "status": (_STATUS_ORDER, "n.title_key", "n.id"),
+    "status": (STATUS_ORDER_SQL.format(n="n."), "n.title_key", "n.id"),
     "kind": ("n.kind", "n.title_key", "n.id"),
     "updated": ("n.updated_at", "n.id"),
     "id": ("n.id",),
@@ -84,7 +87,10 @@ class _Compiler:
         here, there = ("src", "dst") if link.direction == "out" else ("dst", "src")
         other = f"{e}.{there}"
         # only aliases and column names are spliced in; every value is a parameter
-        sql = f"EXISTS (SELECT 1 FROM edges {e} WHERE {e}.{here} = {node} AND {e}.kind = ?"  # noqa: S608
+        # Out: the (kind, src) index; in: ``+kind`` keeps SQLite on the (dst, ...) index
+        # rather than scanning every edge of the kind (100,000s) for each node.
+        plus = "+" if link.direction == "in" else ""
+        sql = f"EXISTS (SELECT 1 FROM edges {e} WHERE {e}.{here} = {node} AND {plus}{e}.kind = ?"  # noqa: S608
         self.params.append(check_edge_kind(link.kind))
         if link.ends:
             sql += " AND " + _in_list(other, link.ends, self.params)
@@ -101,15 +107,17 @@ class _Compiler:
         return sql + ")"
 
 
-def where_sql(query: NodeQuery) -> tuple[str, list[Any]]:
-    """`` WHERE ...`` (or nothing) over ``nodes n`` for ``query``, and its parameters."""
+def where_sql(query: NodeQuery, *, by_text: bool = False) -> tuple[str, list[Any]]:
+    """`` WHERE ...`` (or nothing) over ``nodes n`` for ``query``, and its parameters.
+    ``by_text``: have SQLite start from the text index's hits (a count of a rare word)."""
     compiler = _Compiler()
     params = compiler.params
     clauses: list[str] = []
+    plus = "+" if by_text and query.text.strip() else ""
     if query.kinds:
-        clauses.append(_in_list("n.kind", query.kinds, params))
+        clauses.append(_in_list(f"{plus}n.kind", query.kinds, params))
     if query.statuses:
-        clauses.append(_in_list("n.status", query.statuses, params))
+        clauses.append(_in_list(f"{plus}n.status", query.statuses, params))
     if query.ids is not None:
         clauses.append(_in_list("n.id", query.ids, params) if query.ids else "0")
     words = query.words()
@@ -133,8 +141,23 @@ class EmbeddedListing(EmbeddedCore):
         self, query: NodeQuery, *, limit: int | None = None, offset: int = 0
     ) -> list[Node]:
         check_query(query)
-        where, params = where_sql(query)
-        sql = f"SELECT {self._N_COLS} FROM nodes n{where}{order_sql(query)}"  # noqa: S608
+        direction = " DESC" if query.descending else ""
+        if query.sort == "id":
+            where, params = where_sql(query)
+            sql = f"SELECT {self._N_COLS} FROM nodes n{where}{order_sql(query)}"  # noqa: S608
+        else:
+            # One arm per kind, each read in order from its (kind, key) index, merged by
+            # SQLite (MERGE UNION ALL): a page costs its rows, not a sort of every match.
+            keys = _SORT_SQL[query.sort]
+            picked = ", ".join(f"{k} AS s{i}" for i, k in enumerate(keys))
+            arms: list[str] = []
+            params = []
+            for kind in query.kinds or NODE_KINDS:
+                where, more = where_sql(replace(query, kinds=(kind,)))
+                arms.append(f"SELECT {self._N_COLS}, {picked} FROM nodes n{where}")  # noqa: S608
+                params += more
+            order = ", ".join(f"s{i}{direction}" for i in range(len(keys)))
+            sql = " UNION ALL ".join(arms) + f" ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [max(0, int(limit)), max(0, int(offset))]
@@ -145,7 +168,7 @@ class EmbeddedListing(EmbeddedCore):
 
     def count_nodes(self, query: NodeQuery) -> int:
         check_query(query)
-        where, params = where_sql(query)
+        where, params = where_sql(query, by_text=True)
         return int(self._query(f"SELECT COUNT(*) FROM nodes n{where}", params)[0][0])  # noqa: S608
 
     def status_counts(self) -> dict[str, dict[str, int]]:

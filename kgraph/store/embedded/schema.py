@@ -158,8 +158,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 def add_title_key(conn: sqlite3.Connection) -> None:
     """Schema 3: ``nodes.title_key``, the folded title lists sort by
-    (``kgraph.store.listing.title_key``), with an index, so a page of 50 questions sorted
-    by title is read in order instead of sorting all of them. Idempotent: a store that has
+    (``kgraph.store.listing.title_key``), and indexes for each order a list can have, so
+    a page of 50 questions is read in order instead of sorting all of them. Idempotent: a store that has
     the column keeps it; one without gets it filled from the titles (once, ~1 s at 100,000
     questions)."""
     from kgraph.store.listing import title_key
@@ -174,5 +174,14 @@ def add_title_key(conn: sqlite3.Connection) -> None:
                 for node_id, title in conn.execute("SELECT id, title FROM nodes").fetchall()
             ],
         )
-    conn.execute("CREATE INDEX IF NOT EXISTS nodes_title_key ON nodes(title_key)")
-    conn.execute("CREATE INDEX IF NOT EXISTS nodes_updated ON nodes(updated_at)")
+    # One index per order a list can have, each led by the kind: a list of several kinds
+    # is read as one ordered stream per kind, merged (see ``listing``).
+    from kgraph.store.embedded.listing import STATUS_ORDER_SQL
+
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_fts ON nodes(fts)")  # text hits -> nodes
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_kind_title ON nodes(kind, title_key)")
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_kind_updated ON nodes(kind, updated_at)")
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS nodes_kind_status_title "
+        f"ON nodes(kind, ({STATUS_ORDER_SQL.format(n='')}), title_key)"
+    )
