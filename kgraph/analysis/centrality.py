@@ -202,8 +202,8 @@ def centrality(
     rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["id"]))
     if top is not None:
         rows = rows[:top]
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
+    for rank, ranked in enumerate(rows, start=1):
+        ranked["rank"] = rank
     return Centrality(
         rows=rows,
         nodes=n,
