@@ -14,11 +14,13 @@ from kgraph.store.base import GraphStore
 from kgraph.store.listing import (
     SORTS,
     AllOf,
+    Among,
     AnyOf,
     Isolated,
     Link,
     NodeQuery,
     Not,
+    OfKind,
     select_nodes,
     title_key,
 )
@@ -94,6 +96,10 @@ QUERIES = [
     NodeQuery(where=AllOf(())),
     NodeQuery(where=AnyOf(())),
     NodeQuery(where=AllOf((Link("FEEDS"), Not(Link("RAISED_IN"))))),
+    NodeQuery(where=AnyOf((AllOf((OfKind(("cop",)), Link("LANDS_IN"))), Among(("kq:4", "nope"))))),
+    NodeQuery(where=Link("FEEDS", "in", then=OfKind(("knowledge_question",)))),
+    NodeQuery(where=Link("LANDS_IN", then=Among(("lp:part",)))),
+    NodeQuery(where=Among(())),
     NodeQuery(ids=("kq:1", "cq:a", "nope")),
     NodeQuery(ids=()),
 ]

@@ -37,7 +37,8 @@ class Analysis(Generic[T]):
     """An analysis the cache may keep: its ``name`` (unique), how to ``compute`` it
     (``compute(store, **params)``; with ``progress`` also ``progress=callback``, the
     callback taking the fraction done, 0..1), and how its result becomes JSON and back
-    (``encode``/``decode``; leave them out for a result that is JSON already). Raise
+    (``encode``/``decode``; leave them out for a result that is JSON already; ``persist``
+    ``False`` keeps it in memory only, and then it need not be JSON). Raise
     ``version`` whenever the result's shape changes: results of another version are never
     read back."""
 
@@ -47,6 +48,9 @@ class Analysis(Generic[T]):
     encode: Callable[[T], Any] | None = None
     decode: Callable[[Any], T] | None = None
     progress: bool = False
+    #: also keep results in the cache file (``False``: memory only, for reads that cost
+    #: less than reading them back, such as a list of nodes)
+    persist: bool = True
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ class _Cache:
         self, store: GraphStore, analysis: Analysis[T], key: disk.Key, stamp: str | None
     ) -> Result[T] | None:
         """The file's result: of ``stamp`` only, or (``None``) whichever it has."""
+        if not analysis.persist:
+            return None
         files = self.file(store)
         head = files.head(key)
         if head is None or (stamp is not None and head.stamp != stamp):
@@ -199,7 +205,8 @@ class _Cache:
         computed_at = datetime.now(UTC).isoformat(timespec="seconds")
         result = Result(value, stamp, computed_at, seconds, read_at)
         self.remember(key, result)
-        self._persist(store, analysis, key, result)
+        if analysis.persist:
+            self._persist(store, analysis, key, result)
         return result
 
     def _persist(
@@ -258,7 +265,7 @@ class _Cache:
         if found is not None:
             return Latest(found, current=True)
         newest = self.remembered(key)
-        on_disk = self.file(store).head(key)
+        on_disk = self.file(store).head(key) if analysis.persist else None
         if on_disk is not None and (newest is None or on_disk.read_at > newest.read_at):
             newest = self.from_disk(store, analysis, key, None) or newest
         with self._lock:

@@ -83,7 +83,21 @@ class Isolated:
     """The node has no edge at all."""
 
 
-Condition = Union[Link, Not, AllOf, AnyOf, Isolated]  # noqa: UP007 (a runtime alias)
+@dataclass(frozen=True)
+class OfKind:
+    """The node is of one of ``kinds``."""
+
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Among:
+    """The node is one of ``ids``."""
+
+    ids: tuple[str, ...]
+
+
+Condition = Union[Link, Not, AllOf, AnyOf, Isolated, OfKind, Among]  # noqa: UP007 (a runtime alias)
 
 
 @dataclass(frozen=True)
@@ -150,7 +164,10 @@ def _check_condition(condition: Condition) -> None:
     elif isinstance(condition, AllOf | AnyOf):
         for part in condition.conditions:
             _check_condition(part)
-    elif not isinstance(condition, Isolated):
+    elif isinstance(condition, OfKind):
+        for kind in condition.kinds:
+            check_node_kind(kind)
+    elif not isinstance(condition, Isolated | Among):
         raise ValidationError(f"not a condition: {condition!r}")
 
 
@@ -212,6 +229,10 @@ class _Memory:
             return all(self.meets(p, node_id) for p in c.conditions)
         if isinstance(c, AnyOf):
             return any(self.meets(p, node_id) for p in c.conditions)
+        if isinstance(c, OfKind):
+            return node_id in self.nodes and self.nodes[node_id].kind in c.kinds
+        if isinstance(c, Among):
+            return node_id in c.ids
         return not self.out.get(node_id) and not self.into.get(node_id)
 
 

@@ -20,12 +20,14 @@ from kgraph.store.listing import (
     STATUS_RANK,
     UNRANKED,
     AllOf,
+    Among,
     AnyOf,
     Condition,
     Isolated,
     Link,
     NodeQuery,
     Not,
+    OfKind,
     check_query,
 )
 
@@ -75,6 +77,14 @@ class _Compiler:
         if isinstance(c, AnyOf):
             parts = [self.condition(p, node) for p in c.conditions]
             return "(" + " OR ".join(parts) + ")" if parts else "0"
+        if isinstance(c, OfKind):
+            kinds = [check_node_kind(k) for k in c.kinds]
+            if node == "n.id":
+                return _in_list("n.kind", kinds, self.params)
+            test = _in_list("k.kind", kinds, self.params)
+            return f"EXISTS (SELECT 1 FROM nodes k WHERE k.id = {node} AND {test})"  # noqa: S608
+        if isinstance(c, Among):
+            return _in_list(node, c.ids, self.params) if c.ids else "0"
         if isinstance(c, Isolated):
             if node == "n.id":
                 return "n.degree = 0"

@@ -18,12 +18,14 @@ from kgraph.store.listing import (
     STATUS_RANK,
     UNRANKED,
     AllOf,
+    Among,
     AnyOf,
     Condition,
     Isolated,
     Link,
     NodeQuery,
     Not,
+    OfKind,
     check_query,
 )
 from kgraph.store.neo4j import cypher as cy
@@ -89,6 +91,10 @@ class _Compiler:
             return "(" + " OR ".join(parts) + ")" if parts else "false"
         if isinstance(c, Isolated):
             return f"NOT EXISTS {{ MATCH ({node})--() }}"
+        if isinstance(c, OfKind):
+            return f"{node}.kind IN {self.param([check_node_kind(k) for k in c.kinds])}"
+        if isinstance(c, Among):
+            return f"{node}.id IN {self.param(list(c.ids))}"
         raise TypeError(f"not a condition: {c!r}")
 
     def link(self, link: Link, node: str) -> str:
