@@ -112,15 +112,19 @@ def _recent_section() -> None:
     by_tx: dict[int, list[Any]] = {}
     for change in changes:
         by_tx.setdefault(change.tx, []).append(change)
+    for cs in by_tx.values():
+        cs.sort(key=lambda c: c.seq)
     recent = sorted(by_tx.values(), key=lambda cs: cs[-1].seq, reverse=True)[:RECENT_TX]
+    # the oldest transaction read may go on before the window: its count is "at least"
+    cut = changes[-1].tx if len(changes) >= RECENT_ENTRIES else None
     ids = [cs[0].target.split("|")[0] for cs in recent]
     names = state.titles(ids)
     rows = [
         {
             t("col_when"): freshness.local_time(cs[-1].at),
             t("col_who"): cs[0].actor,
-            t("col_what"): widgets.change_summary(sorted(cs, key=lambda c: c.seq), names),
-            t("col_count"): len(cs),
+            t("col_what"): widgets.change_summary(cs, names),
+            t("col_count"): paging.count(len(cs)) + ("+" if cs[0].tx == cut else ""),
         }
         for cs in recent
     ]
@@ -128,17 +132,9 @@ def _recent_section() -> None:
 
 
 def recent_changes() -> list[Any]:
-    """The newest history entries, at most ``RECENT_ENTRIES``, through the store's newest-
-    first history page when it has one (the whole history is never read)."""
-    store = state.store()
-    try:
-        return store.history(limit=RECENT_ENTRIES, newest_first=True)  # type: ignore[call-arg]
-    except TypeError:  # a store without history pages: the last entries by number
-        last = store.last_change()
-        since_seq = max(0, last - RECENT_ENTRIES)
-        return [c for c in store.history() if c.seq > since_seq] if last <= RECENT_ENTRIES else (
-            store.history()[-RECENT_ENTRIES:]
-        )
+    """The newest history entries, at most ``RECENT_ENTRIES``, newest first (a history
+    page: nothing older is read or decoded)."""
+    return state.store().history(limit=RECENT_ENTRIES, newest_first=True)
 
 
 def render() -> None:
