@@ -129,10 +129,15 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"[0-9a-z]+", fold(text))
 
 
+#: how much of a title its sort key keeps (Neo4j indexes at most ~8 KB of a property)
+TITLE_KEY_LEN = 200
+
+
 def title_key(title: str) -> str:
-    """The key titles sort by: folded, words only, one space between them (Neo4j keeps the
-    same words in ``search_title``, with a space on each side: the same order)."""
-    return " ".join(re.findall(r"[^\W_]+", fold(title)))
+    """The key titles sort by: folded, words only, one space between them, at most
+    ``TITLE_KEY_LEN`` characters (titles equal that far are ordered by id). Both backends
+    keep it with the node (``title_key`` column, ``sort_title`` property) and index it."""
+    return " ".join(re.findall(r"[^\W_]+", fold(title)))[:TITLE_KEY_LEN]
 
 
 def check_query(query: NodeQuery) -> NodeQuery:

@@ -3,7 +3,8 @@ counts grouped in Cypher, and lean rows for analyses.
 
 Conditions become ``EXISTS { }`` patterns; relationship types and labels come only from
 the model's allow-list (``cypher.with_rel``), every value is a ``$parameter``. Titles sort
-by ``search_title`` (the folded words of the title, indexed: ``SCHEMA`` below). Lists come
+by ``sort_title`` (``listing.title_key``, indexed; given once to nodes written before it
+existed: ``migrate_sort_titles``). Lists come
 back as one record holding a list: the driver's cost per record is what a page of rows
 would otherwise pay.
 """
@@ -39,9 +40,9 @@ _STATUS_ORDER = (
     + f" ELSE {UNRANKED} END"
 )
 _SORT_CYPHER = {
-    "title": ("n.search_title", "n.id"),
-    "status": (_STATUS_ORDER, "n.search_title", "n.id"),
-    "kind": ("n.kind", "n.search_title", "n.id"),
+    "title": ("n.sort_title", "n.id"),
+    "status": (_STATUS_ORDER, "n.sort_title", "n.id"),
+    "kind": ("n.kind", "n.sort_title", "n.id"),
     "updated": ("n.updated_at", "n.id"),
     "id": ("n.id",),
 }
@@ -201,3 +202,27 @@ class Neo4jListing(Neo4jReads):
         if not rows or rows[0]["seq"] is None:
             return "0@"
         return f"{int(rows[0]['seq'])}@{rows[0]['at'] or ''}"
+
+
+SORT_TITLE_DONE = "MATCH (m:KgraphMeta {key: 'sort_title'}) RETURN m.key"
+MISSING_SORT_TITLES = (
+    "MATCH (n:Node) WHERE n.sort_title IS NULL RETURN n.id AS id, n.title AS title LIMIT 10000"
+)
+SET_SORT_TITLES = "UNWIND $rows AS row MATCH (n:Node {id: row[0]}) SET n.sort_title = row[1]"
+MARK_SORT_TITLE_DONE = "MERGE (m:KgraphMeta {key: 'sort_title'})"
+
+
+def migrate_sort_titles(session: Any) -> None:
+    """Once per database: give nodes written before ``sort_title`` existed their key
+    (computed here: the folding is Python's), 10,000 per transaction."""
+    from kgraph.store.listing import title_key
+
+    if list(session.run(SORT_TITLE_DONE)):
+        return
+    while True:
+        missing = [(r["id"], r["title"]) for r in session.run(MISSING_SORT_TITLES)]
+        if not missing:
+            break
+        rows = [[node_id, title_key(title or "")] for node_id, title in missing]
+        session.run(SET_SORT_TITLES, rows=rows).consume()
+    session.run(MARK_SORT_TITLE_DONE).consume()

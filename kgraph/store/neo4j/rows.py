@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from kgraph.model import Edge, Node, fold, node_search_text
+from kgraph.store.listing import title_key
 from kgraph.store.values import Change, Record
 
 T = TypeVar("T")
@@ -49,6 +50,7 @@ def node_row(node: Node) -> dict[str, Any]:
         "updated_by": node.updated_by,
         "search": words(node_search_text(node)),
         "search_title": f" {words(fold(node.title))} ",
+        "sort_title": title_key(node.title),
     }
 
 

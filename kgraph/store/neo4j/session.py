@@ -106,6 +106,9 @@ class Neo4jCore(GraphStore):
             if not list(session.run(cy.DEGREE_DONE)):
                 session.run(cy.MIGRATE_DEGREE).consume()
                 session.run(cy.MARK_DEGREE_DONE).consume()
+            from kgraph.store.neo4j.listing import migrate_sort_titles
+
+            migrate_sort_titles(session)
         _SCHEMA_DONE.add(key)
 
     def close(self) -> None:
