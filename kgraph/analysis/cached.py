@@ -72,7 +72,16 @@ def _list_page(
 ) -> list[dict[str, Any]]:
     query = LISTS[name]()
     query = NodeQuery(**{**query.__dict__, "sort": sort})
-    return [item(n) for n in store.find_nodes(query, limit=limit, offset=offset)]
+    rows = [item(n) for n in store.find_nodes(query, limit=limit, offset=offset)]
+    if name == "not_accepted":  # where each lands so far (the page's rows only)
+        for row in rows:
+            row["landings"] = [
+                {"place": place.id, "place_title": place.title, "status": e.status or "proposed"}
+                for e, place in store.neighbours(
+                    row["id"], direction="out", edge_kinds=["LANDS_IN"]
+                )
+            ]
+    return rows
 
 
 def _centrality(

@@ -294,15 +294,15 @@ class _Cache:
         key: disk.Key,
         stamp: str,
     ) -> disk.Claim | None:
+        files = self.file(store)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and not job.done.is_set():
                 return None  # one at a time; the next lookup starts the newer state
-            claim = self.file(store).claim(key, stamp)
+            claim = files.claim(key, stamp)
             if claim is not None:
                 return claim
             job = self._jobs[key] = _Job(stamp)
-        files = self.file(store)
 
         def progress(done: float) -> None:
             job.progress = max(0.0, min(1.0, float(done)))
