@@ -10,8 +10,6 @@ from kgraph.atomic import atomic_write, check_output, write_atomically
 from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.errors import NotFoundError, ValidationError
 from kgraph.export import FORMATS, select
-from kgraph.export.report import FORMATS as REPORT_FORMATS
-from kgraph.export.report import handover_report
 from kgraph.export.select import EXPORT_CAP
 
 #: ``--overwrite`` of every command that writes a file someone names
@@ -106,6 +104,9 @@ def handover_cmd(ctx: Context, out: Path, lang: str, overwrite: bool) -> None:
     CoP every complex question with status, decision date, decided by and note; what has
     not landed; a summary first. OUT is written whole or not at all; an existing OUT is
     kept unless --overwrite."""
+    from kgraph.export.report import FORMATS as REPORT_FORMATS
+    from kgraph.export.report import handover_report
+
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise ValidationError(f"{out.name}: the report is written as .md, .html or .xlsx")
