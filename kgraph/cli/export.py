@@ -48,6 +48,13 @@ def _split(value: str | None) -> list[str] | None:
     show_default=True,
     help="Node cap for --focus.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the xlsx headers, sheet names and labels (read back in either).",
+)
 @overwrite_option
 @pass_ctx
 def export_cmd(
@@ -59,6 +66,7 @@ def export_cmd(
     kinds: str | None,
     statuses: str | None,
     cap: int,
+    lang: str,
     overwrite: bool,
 ) -> None:
     """Write the graph, or the selected subgraph, to OUT as FORMAT: graphml (yEd,
@@ -76,7 +84,10 @@ def export_cmd(
         store, focus=focus, depth=depth, kinds=_split(kinds), statuses=_split(statuses), cap=cap
     )
     with atomic_write(out, overwrite=overwrite, stores=[ctx.location]) as handle:
-        FORMATS[fmt].write(sub, handle)
+        if FORMATS[fmt].translated:
+            FORMATS[fmt].write(sub, handle, lang=lang)  # type: ignore[call-arg]
+        else:
+            FORMATS[fmt].write(sub, handle)
     click.echo(
         f"wrote {out}: {len(sub.nodes)} nodes, {len(sub.edges)} edges ({FORMATS[fmt].description})"
     )

@@ -40,6 +40,8 @@ class ExportFormat:
     mime: str
     description: str
     module: str
+    #: ``write`` takes ``lang=``: headers and labels in the reader's language
+    translated: bool = False
 
     @property
     def write(self) -> Callable[[Subgraph, PathOrFile], None]:
@@ -68,6 +70,7 @@ FORMATS: dict[str, ExportFormat] = {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "Excel workbook: Nodes, Edges, a sheet per kind",
             "xlsx",
+            translated=True,
         ),
         ExportFormat(
             "cypher", ".cypher", "text/plain", "Cypher script (MERGE) for Neo4j", "cypher"
@@ -124,10 +127,15 @@ def get_format(name: str) -> ExportFormat:
         ) from None
 
 
-def export_bytes(sub: Subgraph, fmt: str) -> bytes:
-    """The export of ``sub`` in format ``fmt`` as bytes."""
+def export_bytes(sub: Subgraph, fmt: str, *, lang: str | None = None) -> bytes:
+    """The export of ``sub`` in format ``fmt`` as bytes; ``lang`` (``nl``/``en``) for a
+    format whose headers and labels are in a language (xlsx)."""
     buffer = io.BytesIO()
-    get_format(fmt).write(sub, buffer)
+    chosen = get_format(fmt)
+    if lang and chosen.translated:
+        chosen.write(sub, buffer, lang=lang)  # type: ignore[call-arg]
+    else:
+        chosen.write(sub, buffer)
     return buffer.getvalue()
 
 

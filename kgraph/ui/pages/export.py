@@ -67,6 +67,7 @@ def _downloads(sub: Subgraph) -> None:
     from kgraph.export import FORMATS, export_bytes
 
     st.subheader(t("download_title"))
+    lang = i18n.lang()  # read now: the download runs outside this script run
     stamp = date.today().isoformat()
     names = list(FORMATS)
     per_row = 4
@@ -76,7 +77,7 @@ def _downloads(sub: Subgraph) -> None:
             fmt = FORMATS[name]
             col.download_button(
                 t("download_as", fmt=name),
-                data=lambda name=name: export_bytes(sub, name),  # type: ignore[misc]
+                data=lambda name=name: export_bytes(sub, name, lang=lang),  # type: ignore[misc]
                 file_name=f"kgraph-{stamp}{fmt.extension}",
                 help=fmt.description,
                 mime=fmt.mime,
