@@ -13,8 +13,9 @@ same every run.
 Computed by networkit (MIT; C++): measured at 12,547 nodes / 47,574 edges (scale M), 300
 samples took 0.6 s of CPU against networkx's 13.6 s, with the same top 10 as the exact
 ranking; rustworkx (Apache-2.0) has no sampled betweenness, and its exact one took 18 s
-(``BENCHMARKS.md``). The graph is read as lean rows (ids and kinds, no texts). Without
-networkit, networkx does it (slowly). The estimate is made in ``STEPS`` rounds of fresh
+(``BENCHMARKS.md``). Importing networkit costs about a second (it loads scikit-learn), so
+graphs up to ``EXACT_LIMIT`` nodes are left to networkx, exactly. The graph is read as lean
+rows (ids and kinds, no texts). Without networkit, networkx does it all (slowly). The estimate is made in ``STEPS`` rounds of fresh
 seeds, averaged, so a long run reports its progress.
 """
 
@@ -141,10 +142,12 @@ def betweenness(
 ) -> list[float]:
     """Normalised betweenness of the nodes ``0 .. n-1`` of the undirected simple graph with
     edges ``pairs``: exact when ``samples`` is ``None``, else estimated from that many
-    start nodes. ``engine``: ``networkit`` (falls back to networkx when missing) or
-    ``networkx`` (the reference the benchmark compares with)."""
+    start nodes. ``engine``: ``networkit`` (for graphs over ``EXACT_LIMIT`` nodes; falls back
+    to networkx when missing) or ``networkx`` (the reference the benchmark compares with)."""
     report = progress or (lambda _done: None)
-    if engine == "networkit":
+    # networkit's import costs about a second (it loads scikit-learn): worth it for a big
+    # graph only; networkx computes a small one exactly in less
+    if engine == "networkit" and n > EXACT_LIMIT:
         try:
             return _betweenness_networkit(n, pairs, samples, seed, report)
         except ImportError:
