@@ -44,7 +44,7 @@ OUT_DIR = ROOT / "benchmarks" / "out"
 
 #: page name -> (file under kgraph/ui/pages, URL path of the served app)
 PAGES: dict[str, tuple[str, str]] = {
-    "Overzicht": ("overview.py", "overzicht"),
+    "Overzicht": ("overview.py", ""),  # the default page: the root URL
     "Verkennen": ("explore.py", "verkennen"),
     "Vragen": ("questions.py", "vragen"),
     "Vergelijkbare vragen": ("similar.py", "vergelijkbare-vragen"),

@@ -9,6 +9,7 @@ as at a hundred.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -26,6 +27,8 @@ TOP = 12
 RECENT_ENTRIES = 2000
 #: how long a page run waits for the handover figures before showing the last ones
 WAIT_S = 1.0
+#: pixels of a landing place's or CoP's name shown beside its bar
+LABEL_LIMIT = 200
 
 
 def progress_frame(rows: list[dict[str, Any]], counts_key: str) -> pd.DataFrame:
@@ -44,6 +47,41 @@ def ranked(rows: list[dict[str, Any]], counts_key: str) -> list[dict[str, Any]]:
     """Rows that received anything, most first (then by title): what the chart shows."""
     busy = [r for r in rows if sum(r[counts_key].values())]
     return sorted(busy, key=lambda r: (-sum(r[counts_key].values()), str(r["title"]).casefold()))
+
+
+def progress_chart(frame: pd.DataFrame) -> Any:
+    """Horizontal stacked bars, one per row of ``frame``, most first: names readable to
+    ``LABEL_LIMIT`` pixels, the legend under the chart in two columns (it never runs out of
+    a half-width column)."""
+    import altair as alt
+
+    name = t("col_name")
+    series = [c for c in frame.columns if c != name]
+    long = frame.melt(id_vars=[name], value_vars=series, var_name="status", value_name="n")
+    order = list(frame[name])
+    labels = [i18n.status_label(s) for s in HANDOVER_STATUSES]
+    colours = [widgets.STATUS_COLOURS[s] for s in HANDOVER_STATUSES]
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            x=alt.X("n:Q", title=t("col_items"), stack="zero"),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=labels, range=colours),
+                legend=alt.Legend(orient="bottom", columns=2, title=None),
+            ),
+            order=alt.Order("status_rank:Q"),
+            tooltip=[f"{name}:N", "status:N", "n:Q"],
+        )
+        .transform_calculate(
+            status_rank=" + ".join(
+                f"(datum.status == {json.dumps(label)} ? {i} : 0)" for i, label in enumerate(labels)
+            )
+        )
+        .properties(height=max(160, 24 * len(frame) + 20))
+    )
 
 
 def _counts_section() -> None:
@@ -74,22 +112,7 @@ def _progress_section(
     if frame.empty or len(frame.columns) == 1:
         st.info(t("no_handover"))
         return
-    series = [c for c in frame.columns if c != t("col_name")]
-    colours: list[Any] = [
-        widgets.STATUS_COLOURS[s] for s in HANDOVER_STATUSES if i18n.status_label(s) in series
-    ]
-    st.bar_chart(
-        frame,
-        x=t("col_name"),
-        y=series,
-        color=colours,
-        horizontal=True,
-        stack=True,
-        sort=False,
-        height=max(220, 30 * len(frame) + 90),
-        x_label="",
-        y_label=t("col_items"),
-    )
+    st.altair_chart(progress_chart(frame), width="stretch")
     label = t("as_table") if len(busy) <= TOP else t("as_table_all", n=paging.count(len(rows)))
     with st.expander(label):
         page = paging.pager(f"overview_{key}", len(rows))
@@ -121,7 +144,7 @@ def _recent_section() -> None:
     names = state.titles(ids)
     rows = [
         {
-            t("col_when"): freshness.local_time(cs[-1].at),
+            t("col_when_local"): freshness.local_time(cs[-1].at),
             t("col_who"): cs[0].actor,
             t("col_what"): widgets.change_summary(cs, names),
             t("col_count"): paging.count(len(cs)) + ("+" if cs[0].tx == cut else ""),
