@@ -51,8 +51,8 @@ def ranked(rows: list[dict[str, Any]], counts_key: str) -> list[dict[str, Any]]:
 
 def progress_chart(frame: pd.DataFrame) -> Any:
     """Horizontal stacked bars, one per row of ``frame``, most first: names readable to
-    ``LABEL_LIMIT`` pixels, the legend under the chart in two columns (it never runs out of
-    a half-width column)."""
+    ``LABEL_LIMIT`` pixels, a bar's height per row, the legend under the chart (it never
+    runs out of a half-width column)."""
     import altair as alt
 
     name = t("col_name")
@@ -65,12 +65,17 @@ def progress_chart(frame: pd.DataFrame) -> Any:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            y=alt.Y(
+                f"{name}:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False),
+            ),
             x=alt.X("n:Q", title=t("col_items"), stack="zero"),
             color=alt.Color(
                 "status:N",
                 scale=alt.Scale(domain=labels, range=colours),
-                legend=alt.Legend(orient="bottom", columns=2, title=None),
+                legend=alt.Legend(orient="bottom", columns=1, title=None),
             ),
             order=alt.Order("status_rank:Q"),
             tooltip=[f"{name}:N", "status:N", "n:Q"],
@@ -80,8 +85,13 @@ def progress_chart(frame: pd.DataFrame) -> Any:
                 f"(datum.status == {json.dumps(label)} ? {i} : 0)" for i, label in enumerate(labels)
             )
         )
-        .properties(height=max(160, 24 * len(frame) + 20))
+        .properties(height=chart_height(len(frame)))
     )
+
+
+def chart_height(rows: int) -> int:
+    """Pixels of the bars of ``rows`` rows (the axis and legend come on top)."""
+    return max(120, 28 * rows)
 
 
 def _counts_section() -> None:
@@ -112,7 +122,7 @@ def _progress_section(
     if frame.empty or len(frame.columns) == 1:
         st.info(t("no_handover"))
         return
-    st.altair_chart(progress_chart(frame), width="stretch")
+    st.altair_chart(progress_chart(frame), width="stretch", height=chart_height(len(frame)) + 150)
     label = t("as_table") if len(busy) <= TOP else t("as_table_all", n=paging.count(len(rows)))
     with st.expander(label):
         page = paging.pager(f"overview_{key}", len(rows))
