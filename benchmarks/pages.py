@@ -192,7 +192,7 @@ class Code:
 
     label: str
     root: Path
-    store: Path
+    store: Path | str  # a .db file, or a Neo4j URI (kept a string: a Path folds its //)
 
 
 def run_job(code: Code, job: str, timeout: float, **options: Any) -> dict[str, Any]:
@@ -254,10 +254,34 @@ def _hub(db: Path) -> str:
         conn.close()
 
 
-def measure(code: Code, scale: str, repeat: int, timeout: float, browser: bool) -> dict[str, Any]:
-    """Every job on one version of the code."""
+def _cache_file(store: str) -> Path:
+    """Where the analysis cache of ``store`` lives (removed for the cold first render)."""
+    if "://" not in store:
+        return Path(store + ".analyses")
+    from kgraph.cache import disk
+    from kgraph.store.neo4j.driver import parse_location
+
+    return disk.file_for("neo4j", parse_location(store).display)[0]
+
+
+def load_neo4j(uri: str, scale: str) -> None:
+    """The generated graph at ``scale`` in the Neo4j database at ``uri`` (wiped first)."""
+    from benchmarks.generate import graph
+    from kgraph.store.neo4j import Neo4jStore
+
+    store = Neo4jStore(uri, actor="bench")
+    store.wipe()
+    g = graph(scale)
+    store.bulk_load(g.nodes(), g.edges(), actor="bench")
+    store.close()
+
+
+def measure(
+    code: Code, scale: str, repeat: int, timeout: float, browser: bool, pages_only: bool = False
+) -> dict[str, Any]:
+    """Every job on one version of the code (``pages_only``: the page jobs alone)."""
     results: dict[str, Any] = {"pages": {}, "label": code.label}
-    cache_file = Path(str(code.store) + ".analyses")
+    cache_file = _cache_file(str(code.store))
     for page, (page_file, _url) in PAGES.items():
         runs: dict[str, Any] = {}
         for mode in ("cold", "fresh"):
@@ -276,12 +300,14 @@ def measure(code: Code, scale: str, repeat: int, timeout: float, browser: bool) 
         results["pages"][page] = runs
         first = runs["cold"].get("first", {})
         print(f"  {code.label:<9} {page:<22} first {first.get('cpu_s', '—')} s CPU", flush=True)
+    if pages_only:
+        return results
     if browser:
         urls = {page: url for page, (_f, url) in PAGES.items()}
         results["browser"] = run_job(
             code, "browser", timeout * len(PAGES), urls=json.dumps(urls), limit=timeout
         )
-    results["cli"] = run_job(code, "cli", timeout, node=_hub(code.store))
+    results["cli"] = run_job(code, "cli", timeout, node=_hub(Path(code.store)))
     results["analyses"] = run_job(
         code, "analyses", timeout * 3, skip_centrality=(scale == "L" and code.label != "new")
     )
@@ -335,6 +361,48 @@ def _verdict(value: float | None, limit: float, missed: list[str], what: str) ->
         return f"ok (≤ {limit:g})"
     missed.append(f"{what}: {value:.3f} s > {limit:g} s")
     return f"MISSED (> {limit:g})"
+
+
+#: the Neo4j backend's pages may take at most this many times the embedded store's
+NEO4J_RATIO = 2.0
+
+
+def report_neo4j(
+    scale: str, new: dict[str, Any], neo: dict[str, Any], echo: Callable[[str], None] = print
+) -> list[str]:
+    """Neo4j beside the embedded store, page by page; the budgets missed."""
+    missed: list[str] = []
+    echo(f"\n### Neo4j beside the embedded store at {scale} (CPU of the script thread, s)")
+    echo("| page | what | embedded | Neo4j | Neo4j/embedded | budget |")
+    echo("|---|---|---|---|---|---|")
+    for page in PAGES:
+        pairs = [
+            (
+                "first render, new process",
+                new["pages"][page]["fresh"].get("first"),
+                neo["pages"].get(page, {}).get("fresh", {}).get("first"),
+            )
+        ]
+        for name, m in (new["pages"][page]["fresh"].get("interactions") or {}).items():
+            o = (neo["pages"].get(page, {}).get("fresh", {}).get("interactions") or {}).get(name)
+            pairs.append((f"{name} (p95)", _p95(m), _p95(o)))
+        for label, e, n in pairs:
+            ev = e.get("cpu_s") if e and "na" not in e else None
+            nv = n.get("cpu_s") if n and "na" not in n else None
+            ratio = nv / ev if ev and nv is not None else None
+            limit = BUDGETS[scale].interaction_s if "(p95)" in label else BUDGETS[scale].first_s
+            # within 2x of the embedded store, or within the page's own budget anyway
+            if ratio is None:
+                verdict = "not measured"
+            elif ratio <= NEO4J_RATIO or (nv is not None and nv <= limit):
+                verdict = "ok"
+            else:
+                verdict = f"MISSED (> {NEO4J_RATIO:g}× and > {limit:g} s)"
+                missed.append(f"Neo4j {page}: {label}: {nv:.3f} s, {ratio:.1f}× embedded")
+            echo(
+                f"| {page} | {label} | {_fmt(e)} | {_fmt(n)} | {'' if ratio is None else f'{ratio:.1f}×'} | {verdict} |"
+            )
+    return missed
 
 
 def report(
@@ -442,6 +510,7 @@ def run_pages(
     repeat: int,
     timeout: float,
     out: Path,
+    neo4j: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The whole page benchmark; the report and the budgets missed."""
     work = Path(tempfile.mkdtemp(prefix=f"kgraph-pages-{scale}-"))
@@ -466,12 +535,19 @@ def run_pages(
         finally:
             drop_worktree(place)
     missed = report(scale, new, old, floors)
+    neo = None
+    if neo4j:
+        print(f"pages: loading the {scale} graph into {neo4j} ...", flush=True)
+        load_neo4j(neo4j, scale)
+        neo = measure(Code("neo4j", ROOT, neo4j), scale, repeat, timeout, False, True)
+        missed += report_neo4j(scale, new, neo)
     result = {
         "scale": scale,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "new": new,
         "old": old,
+        "neo4j": neo,
         "floors": floors,
         "missed": missed,
     }

@@ -379,7 +379,13 @@ def run(
         from benchmarks.pages import run_pages
 
         report["pages"], _missed = run_pages(
-            scale, work / f"{scale}.db", baseline, 10, 900, out.with_name(f"pages-{scale}.json")
+            scale,
+            work / f"{scale}.db",
+            baseline,
+            10,
+            900,
+            out.with_name(f"pages-{scale}.json"),
+            os.environ.get("NEO4J_URI"),
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
