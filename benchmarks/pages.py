@@ -277,12 +277,23 @@ def load_neo4j(uri: str, scale: str) -> None:
 
 
 def measure(
-    code: Code, scale: str, repeat: int, timeout: float, browser: bool, pages_only: bool = False
+    code: Code,
+    scale: str,
+    repeat: int,
+    timeout: float,
+    browser: bool,
+    pages_only: bool = False,
+    only: set[str] | None = None,
 ) -> dict[str, Any]:
-    """Every job on one version of the code (``pages_only``: the page jobs alone)."""
+    """Every job on one version of the code (``pages_only``: the page jobs alone; ``only``:
+    these pages, the others reported as not measured)."""
     results: dict[str, Any] = {"pages": {}, "label": code.label}
     cache_file = _cache_file(str(code.store))
     for page, (page_file, _url) in PAGES.items():
+        if only is not None and page not in only:
+            skipped = {"na": "not measured in this run (--pages)"}
+            results["pages"][page] = {"cold": skipped, "fresh": skipped}
+            continue
         runs: dict[str, Any] = {}
         for mode in ("cold", "fresh"):
             if mode == "cold":
@@ -458,6 +469,9 @@ def report(
                 f"| {page} | {label} | {_fmt(m)}{wall}{old_cell} | {verdict} | "
                 f"{floor:.4f} | {_ratio(value, floor)} |"
             )
+        if "na" in runs["cold"] and "first" not in runs["cold"]:
+            echo(f"| {page} | not measured | {runs['cold']['na']} |")
+            continue
         if "error" in runs["cold"]:
             echo(f"| {page} | error | {runs['cold']['error'][:120]} |")
     if "browser" in new:
@@ -511,6 +525,9 @@ def run_pages(
     timeout: float,
     out: Path,
     neo4j: str | None = None,
+    only: set[str] | None = None,
+    old_only: set[str] | None = None,
+    browser: bool = True,
 ) -> tuple[dict[str, Any], list[str]]:
     """The whole page benchmark; the report and the budgets missed."""
     work = Path(tempfile.mkdtemp(prefix=f"kgraph-pages-{scale}-"))
@@ -521,8 +538,8 @@ def run_pages(
     else:  # a copy: the page jobs write the cache file beside it
         shutil.copy(store, work / store.name)
         store = work / store.name
-    browser = shutil.which("chromium") is not None or shutil.which("chromium-browser") is not None
-    new = measure(Code("new", ROOT, store), scale, repeat, timeout, browser)
+    browser = browser and bool(shutil.which("chromium") or shutil.which("chromium-browser"))
+    new = measure(Code("new", ROOT, store), scale, repeat, timeout, browser, only=only)
     floors = {page: floor_seconds(store, page) for page in PAGES}
     old = None
     if baseline:
@@ -531,7 +548,14 @@ def run_pages(
             old_store = work / f"{scale}-old.db"
             print(f"pages: loading the {scale} store with {baseline} ...", flush=True)
             load_store(place, scale, old_store)
-            old = measure(Code(baseline, place, old_store), scale, repeat, timeout, browser)
+            old = measure(
+                Code(baseline, place, old_store),
+                scale,
+                repeat,
+                timeout,
+                browser,
+                only=old_only if old_only is not None else only,
+            )
         finally:
             drop_worktree(place)
     missed = report(scale, new, old, floors)
@@ -539,7 +563,7 @@ def run_pages(
     if neo4j:
         print(f"pages: loading the {scale} graph into {neo4j} ...", flush=True)
         load_neo4j(neo4j, scale)
-        neo = measure(Code("neo4j", ROOT, neo4j), scale, repeat, timeout, False, True)
+        neo = measure(Code("neo4j", ROOT, neo4j), scale, repeat, timeout, False, True, only=only)
         missed += report_neo4j(scale, new, neo)
     result = {
         "scale": scale,
@@ -570,10 +594,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=10, help="runs per interaction")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per job")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--neo4j", metavar="URI", help="also the pages on Neo4j at URI (its database is wiped)"
+    )
+    parser.add_argument("--pages", help="only these pages (comma-separated names)")
+    parser.add_argument("--baseline-pages", help="only these pages on the baseline's code")
+    parser.add_argument("--no-browser", action="store_true", help="skip Chromium")
     args = parser.parse_args(argv)
     out = args.out or OUT_DIR / f"pages-{args.scale}.json"
+
+    def names(text: str | None) -> set[str] | None:
+        return {n.strip() for n in text.split(",")} if text else None
+
     _result, missed = run_pages(
-        args.scale, args.store, args.baseline, args.repeat, args.timeout, out
+        args.scale,
+        args.store,
+        args.baseline,
+        args.repeat,
+        args.timeout,
+        out,
+        args.neo4j,
+        names(args.pages),
+        names(args.baseline_pages),
+        not args.no_browser,
     )
     return 1 if missed else 0
 
