@@ -7,14 +7,15 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kgraph.errors import KGraphError
 from kgraph.redact import redact
-from kgraph.store import default_location, open_store
-from kgraph.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from kgraph.store.base import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -165,6 +166,8 @@ class Context:
     """What every command gets: where the store is and who is acting; opens lazily."""
 
     def __init__(self, location: str | None, actor: str | None) -> None:
+        from kgraph.store import default_location  # the store's code only when needed
+
         self.location = location or default_location()
         self.actor = actor
         self._store: GraphStore | None = None
@@ -172,6 +175,8 @@ class Context:
     @property
     def store(self) -> GraphStore:
         if self._store is None:
+            from kgraph.store import open_store
+
             self._store = open_store(self.location, actor=self.actor)
             if getattr(self._store, "created", False):
                 # a mistyped path must not pass for a store that happens to be empty
