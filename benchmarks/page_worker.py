@@ -97,6 +97,9 @@ def _act(app: Any, step: dict[str, Any], i: int) -> None:
     how, key = step["how"], step.get("key")
     if how == "rerun":
         return
+    if how == "run":  # a run before the next step (e.g. a list chosen, then its next page)
+        app.run()
+        return
     if how == "click":
         app.button(key=key).click()
     elif how == "text":

@@ -100,7 +100,14 @@ INTERACTIONS: dict[str, list[dict[str, Any]]] = {
             "name": "show another list",
             "steps": [_step("pills", "keep_gaps_show", "isolated", "no_landing")],
         },
-        {"name": "next page of the list", "steps": [_step("click", "gaps_no_landing_next")]},
+        {
+            "name": "next page of the list",
+            "steps": [
+                _step("pills", "keep_gaps_show", "no_landing"),
+                _step("run"),
+                _step("click", "gaps_no_landing_next"),
+            ],
+        },
     ],
     "Export": [
         {
