@@ -44,8 +44,9 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## `make bench SCALE=M BASELINE=main`: the pages also on the code of an older commit
 bench: $(DEV_STAMP)
-	$(BIN)/python -m benchmarks.run --scale $(SCALE)
+	$(BIN)/python -m benchmarks.run --scale $(SCALE) $(if $(BASELINE),--baseline $(BASELINE))
 
 neo4j-start:
 	scripts/neo4j start

@@ -328,7 +328,15 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(scale: str, repeat: int, out: Path, work: Path, keep: bool) -> dict[str, Any]:
+def run(
+    scale: str,
+    repeat: int,
+    out: Path,
+    work: Path,
+    keep: bool,
+    pages: bool = True,
+    baseline: str | None = None,
+) -> dict[str, Any]:
     started = time.perf_counter()
     if work.exists():
         shutil.rmtree(work)
@@ -372,6 +380,18 @@ def run(scale: str, repeat: int, out: Path, work: Path, keep: bool) -> dict[str,
         "raw": columns,
         "drawing": drawing,
     }
+    if pages:  # the pages, the command line and the analyses (``benchmarks.pages``)
+        from benchmarks.pages import run_pages
+
+        report["pages"], _missed = run_pages(
+            scale,
+            work / f"{scale}.db",
+            baseline,
+            10,
+            900,
+            out.with_name(f"pages-{scale}.json"),
+            os.environ.get("NEO4J_URI"),
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     if not keep:
@@ -431,12 +451,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch folder and its stores"
     )
+    parser.add_argument("--no-pages", action="store_true", help="skip benchmarks.pages")
+    parser.add_argument("--baseline", metavar="REF", help="pages also on the code of REF (git)")
     args = parser.parse_args(argv)
     out = args.out or OUT_DIR / f"{args.scale}.json"
     work = (args.work or OUT_DIR / f"work-{args.scale}").resolve()
-    report = run(args.scale, args.repeat, out, work, args.keep)
+    report = run(args.scale, args.repeat, out, work, args.keep, not args.no_pages, args.baseline)
     print_report(report, out)
-    return 1 if report["errors"] else 0
+    missed = any("MISSED" in v for row in report["rows"] for v in row["budgets"])
+    missed = missed or bool(report.get("pages", {}).get("missed"))
+    return 1 if report["errors"] or missed else 0
 
 
 if __name__ == "__main__":

@@ -13,29 +13,79 @@ change with the version check) are in ``kgraph.edits``.
 Everything kgraph raises on purpose is a ``KGraphError``.
 """
 
-from kgraph import edits, query
-from kgraph.errors import (
-    ConflictError,
-    DuplicateError,
-    InputError,
-    KGraphError,
-    NotFoundError,
-    PermissionDenied,
-    StoreError,
-    ValidationError,
-)
-from kgraph.model import (
-    EDGE_KINDS,
-    EDGE_RULES,
-    HANDOVER_STATUSES,
-    NODE_KINDS,
-    QUESTION_STATUSES,
-    Edge,
-    Node,
-    make_id,
-)
-from kgraph.store import open_store
-from kgraph.store.base import Change, Counts, GraphStore, Subgraph
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kgraph import edits, query
+    from kgraph.errors import (
+        ConflictError,
+        DuplicateError,
+        InputError,
+        KGraphError,
+        NotFoundError,
+        PermissionDenied,
+        StoreError,
+        ValidationError,
+    )
+    from kgraph.model import (
+        EDGE_KINDS,
+        EDGE_RULES,
+        HANDOVER_STATUSES,
+        NODE_KINDS,
+        QUESTION_STATUSES,
+        Edge,
+        Node,
+        make_id,
+    )
+    from kgraph.store import open_store
+    from kgraph.store.base import Change, Counts, GraphStore, Subgraph
+
+#: public name -> the module it comes from; imported on first use (PEP 562), so a command
+#: that needs none of it (``kgraph --help``) does not pay for the model and the store
+_WHERE: dict[str, str] = {
+    "edits": "kgraph.edits",
+    "query": "kgraph.query",
+    **dict.fromkeys(
+        (
+            "ConflictError",
+            "DuplicateError",
+            "InputError",
+            "KGraphError",
+            "NotFoundError",
+            "PermissionDenied",
+            "StoreError",
+            "ValidationError",
+        ),
+        "kgraph.errors",
+    ),
+    **dict.fromkeys(
+        (
+            "EDGE_KINDS",
+            "EDGE_RULES",
+            "HANDOVER_STATUSES",
+            "NODE_KINDS",
+            "QUESTION_STATUSES",
+            "Edge",
+            "Node",
+            "make_id",
+        ),
+        "kgraph.model",
+    ),
+    "open_store": "kgraph.store",
+    **dict.fromkeys(("Change", "Counts", "GraphStore", "Subgraph"), "kgraph.store.base"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'kgraph' has no attribute {name!r}")
+    module = import_module(where)
+    value = module if where == f"kgraph.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

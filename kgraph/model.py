@@ -49,7 +49,8 @@ def _labels(group: str) -> dict[str, dict[str, str]]:
 @cache
 def _catalogue_file(lang: str) -> dict[str, str]:
     raw = resources.files("kgraph").joinpath("texts", f"{lang}.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(raw))
+    # libyaml's parser when there is one: ~8x faster, and every command starts with this
+    return dict(yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 QUESTION_KINDS: frozenset[str] = frozenset({"knowledge_question", "complex_question"})

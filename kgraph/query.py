@@ -6,9 +6,8 @@ or plain rows; nothing draws. Pages call these and only lay out the result::
 
     from kgraph import open_store, query
     store = open_store("citydeal.db")
-    raised = query.raised_in(store.edges(["RAISED_IN"]))
-    rows = query.filter_questions(store.nodes(["knowledge_question"]), text="model",
-                                  raised=raised)
+    q = query.question_query(text="model", areas=["cop:lokaal-meten"], sort="title")
+    store.count_nodes(q), store.find_nodes(q, limit=25, offset=0)   # filtered in the store
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import Any
 
 from kgraph.model import HANDOVER_STATUSES, QUESTION_KINDS, QUESTION_STATUSES, Edge, Node, fold
 from kgraph.store.base import GraphStore, Subgraph
+from kgraph.store.listing import Link, NodeQuery
 
 #: the ways ``sort_questions`` orders questions
 QUESTION_SORTS = ("title", "status", "kind", "updated")
@@ -35,7 +35,9 @@ __all__ = [
     "PathResult",
     "find_paths",
     "narrow",
+    "question_query",
     "raised_in",
+    "raised_in_of",
     "reading_order",
     "SearchRow",
     "search",
@@ -109,6 +111,44 @@ def sort_questions(questions: Iterable[Node], how: str, descending: bool = False
     if how not in keys:
         raise ValueError(f"unknown sort {how!r}; use one of {', '.join(QUESTION_SORTS)}")
     return sorted(questions, key=keys[how], reverse=descending)
+
+
+def question_query(
+    *,
+    text: str = "",
+    kinds: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    areas: Sequence[str] = (),
+    sort: str = "title",
+    descending: bool = False,
+) -> NodeQuery:
+    """The questions list as a store query (``GraphStore.find_nodes``/``count_nodes``):
+    the store filters, sorts, counts and pages it. ``text``: every word starts a word of
+    the title, text, tags or id (the store's text index, as in search); ``kinds``: of
+    ``QUESTION_KINDS`` (all when empty); ``areas``: raised in at least one of these CoP's
+    or themes; ``sort``: one of ``QUESTION_SORTS``."""
+    if sort not in QUESTION_SORTS:
+        raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(QUESTION_SORTS)}")
+    wanted = tuple(k for k in kinds if k in QUESTION_KINDS) or tuple(sorted(QUESTION_KINDS))
+    return NodeQuery(
+        kinds=wanted,
+        statuses=tuple(statuses),
+        text=text,
+        where=Link("RAISED_IN", ends=tuple(areas)) if areas else None,
+        sort=sort,
+        descending=descending,
+    )
+
+
+def raised_in_of(store: GraphStore, ids: Iterable[str]) -> dict[str, list[str]]:
+    """Question id -> ids of the CoP's and themes it was raised in, for ``ids`` only (a
+    page of a list; one adjacency read each)."""
+    return {
+        node_id: [
+            e.dst for e, _ in store.neighbours(node_id, direction="out", edge_kinds=["RAISED_IN"])
+        ]
+        for node_id in ids
+    }
 
 
 def link_count(store: GraphStore, node_id: str) -> int:

@@ -79,7 +79,7 @@ def test_baseline_bfs_selects_what_the_store_selects(tmp_path: Path) -> None:
 
 def test_runner_at_xs_prints_every_operation_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "XS.json"
-    report = run("XS", repeat=3, out=out, work=tmp_path / "work", keep=False)
+    report = run("XS", repeat=3, out=out, work=tmp_path / "work", keep=False, pages=False)
     assert report["errors"] == []
     assert not (tmp_path / "work").exists()
     saved = json.loads(out.read_text())
@@ -96,3 +96,39 @@ def test_runner_at_xs_prints_every_operation_and_writes_json(tmp_path: Path) -> 
     assert embedded["peak_rss_queries"]["peak_rss_mb"] > 0
     assert rows["nbh_hub"]["embedded_vs_networkx"].endswith("×")
     assert rows["ego_hub_r1"]["networkx"]["nodes_returned_max"] > 1
+
+
+def test_the_page_harness_measures_a_page_and_flags_a_missed_budget(tmp_path: Path) -> None:
+    """One page job in a fresh process (first render, warm session, one interaction), and
+    the report prints MISSED for a figure over its budget."""
+    from benchmarks import pages
+
+    db = tmp_path / "XS.db"
+    pages.load_store(pages.ROOT, "XS", db)
+    code = pages.Code("new", pages.ROOT, db)
+    done = pages.run_job(
+        code,
+        "page",
+        600,
+        page_file="questions.py",
+        interactions=json.dumps(pages.INTERACTIONS["Vragen"][:1]),
+        repeat=2,
+        limit=600,
+    )
+    assert "error" not in done and "na" not in done, done
+    assert done["first"]["cpu_s"] > 0 and done["first"]["wall_s"] >= done["first"]["cpu_s"] / 4
+    [(name, figure)] = done["interactions"].items()
+    assert figure["n"] == 2 and figure["cpu_p95_s"] > 0, (name, figure)
+    fake = {
+        "label": "new",
+        "pages": {
+            page: {"cold": {"first": {"cpu_s": 5.0, "wall_s": 6.0}}, "fresh": done}
+            for page in pages.PAGES
+        },
+        "cli": {"cli_help": {"cpu_s": 0.1, "wall_s": 0.1}},
+        "analyses": {},
+    }
+    lines: list[str] = []
+    missed = pages.report("M", fake, None, {p: 0.001 for p in pages.PAGES}, echo=lines.append)
+    assert any("MISSED" in line for line in lines)
+    assert len([m for m in missed if "cache file removed" in m]) == len(pages.PAGES)

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kgraph.cli import cli
+from kgraph.cli import cli, load_commands
 from kgraph.store.embedded import EmbeddedStore
 
 
@@ -35,6 +35,7 @@ def test_every_command_has_help() -> None:
                 out += walk(command, prefix + name + " ")
         return out
 
+    load_commands()
     commands = walk(cli, "")
     assert len(commands) >= 12
     for name, command in commands:

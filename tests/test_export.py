@@ -135,9 +135,16 @@ def test_third_party_readers_open_the_files(citydeal: GraphStore) -> None:
     colours = gexf_root.findall(".//{http://www.gexf.net/1.2draft/viz}color")
     assert len(colours) == len(sub.nodes) + len(sub.edges)
     book = load_workbook(io.BytesIO(export_bytes(sub, "xlsx")))
-    assert book.sheetnames[:2] == ["Nodes", "Edges"]
-    assert "Complex question" in book.sheetnames
-    assert [c.value for c in book["Nodes"][1]][:3] == ["Id", "Kind", "Title"]
+    assert book.sheetnames[:2] == ["Knopen", "Verbindingen"]
+    assert "Complexe vraag" in book.sheetnames
+    # the keys in a hidden first row, the Dutch header under it, then Dutch labels
+    assert book["Knopen"].row_dimensions[1].hidden
+    assert [c.value for c in book["Knopen"][1]][:3] == ["id", "kind", "title"]
+    assert [c.value for c in book["Knopen"][2]][:3] == ["Id", "Soort", "Titel"]
+    assert book["Knopen"].freeze_panes == "A3"
+    english = load_workbook(io.BytesIO(export_bytes(sub, "xlsx", lang="en")))
+    assert english.sheetnames[:2] == ["Nodes", "Edges"]
+    assert [c.value for c in english["Nodes"][2]][:3] == ["Id", "Kind", "Title"]
     with zipfile.ZipFile(io.BytesIO(export_bytes(sub, "csv"))) as archive:
         assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
 

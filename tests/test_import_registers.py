@@ -565,7 +565,7 @@ def test_graph_workbook_with_a_far_cell_reads_in_bounded_memory(tmp_path: Path) 
     node = Node("kq:a", "knowledge_question", "Hoe meet je water?")
     xlsx.write(Subgraph(nodes={node.id: node}, edges=[]), path)
     book = load_workbook(path)
-    book["Nodes"]["XFD1048576"] = "x"
+    book.worksheets[0]["XFD1048576"] = "x"  # the Nodes sheet, in the export's language
     book.save(path)
     code = (
         "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30));"

@@ -14,6 +14,7 @@ from helpers.ui import open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
 
+from kgraph import cache
 from kgraph.analysis import (
     GAP_LABELS,
     centrality,
@@ -21,9 +22,11 @@ from kgraph.analysis import (
     find_similar,
     handover_coverage,
 )
+from kgraph.analysis.cached import CENTRALITY
+from kgraph.analysis.centrality import DEFAULT_SAMPLES
 from kgraph.analysis.handover import EXPLANATIONS
 from kgraph.analysis.similar import DISMISSED_PROP
-from kgraph.model import HANDOVER_STATUSES, STATUS_LABELS
+from kgraph.model import HANDOVER_STATUSES, STATUS_LABELS, Node
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.texts import render
 from kgraph.ui.i18n import STRINGS
@@ -49,6 +52,13 @@ def ids_in(frame: pd.DataFrame, store: EmbeddedStore, column: str = "Titel") -> 
 # --- Hiaten -------------------------------------------------------------------------------
 
 
+def show_list(at: AppTest, name: str) -> AppTest:
+    """Pick one of the Hiaten page's lists."""
+    at.pills(key=gaps.SHOW).set_value(name).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def test_gaps_page_shows_every_category_with_the_analysis_counts(
     db: Path, reader: EmbeddedStore
 ) -> None:
@@ -56,45 +66,78 @@ def test_gaps_page_shows_every_category_with_the_analysis_counts(
     coverage = handover_coverage(reader)
     at = open_page("gaps")
     assert at.title[0].value == "Hiaten"
-    for name, rows in found.groups.items():
-        box = expander(at, STRINGS[GAP_LABELS[name]["title"]]["nl"] + " (")
-        assert box.label.endswith(f"({len(rows)})")
-        assert STRINGS[GAP_LABELS[name]["help"]]["nl"] in [c.value for c in box.caption]
-        if rows:
-            assert ids_in(box.dataframe[0].value, reader) == {r["id"] for r in rows}
-    for name in gaps.HANDOVER_GAPS:
-        rows = getattr(coverage, name)
-        box = expander(at, STRINGS[f"gaps_{name}"]["nl"] + " (")
-        assert box.label.endswith(f"({len(rows)})")
-        assert STRINGS[EXPLANATIONS[name]]["nl"] in [c.value for c in box.caption]
+    expected = {name: rows for name, rows in found.groups.items()}
+    expected.update({name: getattr(coverage, name) for name in gaps.HANDOVER_GAPS})
+    options = at.pills(key=gaps.SHOW).options
+    assert len(options) == len(expected) == len(gaps.LISTS)
+    flagged = {r["id"] for rows in expected.values() for r in rows}
+    assert f"Items met minstens één los eindje: {len(flagged)}." in [c.value for c in at.caption]
+    for name, rows in expected.items():
+        show_list(at, name)
+        title = (
+            STRINGS[GAP_LABELS[name]["title"]]["nl"]
+            if name in GAP_LABELS
+            else STRINGS[f"gaps_{name}"]["nl"]
+        )
+        assert f"{title} ({len(rows)})" in [h.value for h in at.subheader]
+        why = GAP_LABELS[name]["help"] if name in GAP_LABELS else EXPLANATIONS[name]
+        assert STRINGS[why]["nl"] in [c.value for c in at.caption]
+        if rows:  # one page of the list, titles as the analysis names them
+            shown = list(at.dataframe[0].value["Titel"])
+            assert len(shown) == min(25, len(rows))
+            if len(rows) <= 25:
+                assert sorted(shown) == sorted(r["title"] for r in rows)
+            else:
+                assert set(shown) <= {r["title"] for r in rows}
+        else:
+            assert "Niets gevonden: in orde." in [x.value for x in at.success]
 
 
 def test_the_city_deal_gaps_are_named(db: Path, reader: EmbeddedStore) -> None:
     """On the seed: the CoP 'Datagedreven werken door te voorspellen' lands nowhere, and the
     two 'Bestuurlijke verandering' themes have no questions and no links at all."""
     at = open_page("gaps")
-    no_landing = expander(at, "Zonder enige landingsplaats (").dataframe[0].value
+    no_landing = show_list(at, "no_landing").dataframe[0].value
     assert DATAGEDREVEN in ids_in(no_landing, reader)
-    for starts in ("Kennisthema's zonder vragen (", "Losse items zonder enige verbinding ("):
-        titles = list(expander(at, starts).dataframe[0].value["Titel"])
+    for name in ("empty_themes", "isolated"):
+        titles = list(show_list(at, name).dataframe[0].value["Titel"])
         assert len(titles) == 2
         assert all(t.startswith("Bestuurlijke verandering") for t in titles)
     # every complex question of the seed is only proposed: none is accepted yet
-    not_accepted = ids_in(expander(at, "Nog nergens belegd (").dataframe[0].value, reader)
+    not_accepted = ids_in(show_list(at, "not_accepted").dataframe[0].value, reader)
     assert {n.id for n in reader.nodes(["complex_question"])} <= not_accepted
+
+
+def test_a_long_list_is_read_a_page_at_a_time(db: Path, reader: EmbeddedStore) -> None:
+    """A list longer than a page shows one page and the paging bar; the next page holds
+    the next rows, in the same order as the whole list."""
+    reader.bulk_load(
+        [Node(f"kq:los-{i:02d}", "knowledge_question", f"Losse vraag {i:02d}?") for i in range(40)],
+        [],
+    )
+    whole = [r["id"] for r in find_gaps(reader).groups["unfed_knowledge_questions"]]
+    assert len(whole) == 40
+    at = show_list(open_page("gaps"), "unfed_knowledge_questions")
+    first = list(at.dataframe[0].value["Titel"])
+    assert len(first) == 25
+    at.button(key="gaps_unfed_knowledge_questions_next").click().run()
+    second = list(at.dataframe[0].value["Titel"])
+    titles = {n.id: n.title for n in reader.nodes()}
+    assert first + second == [titles[i] for i in whole[: len(first) + len(second)]]
+    assert any(c.value.startswith("Rijen 26–") for c in at.caption)
 
 
 def test_the_gaps_page_speaks_english_on_the_switch(db: Path) -> None:
     at = open_page("gaps", lang="en")
     assert at.title[0].value == "Gaps"
-    labels = [e.label for e in at.expander]
+    labels = at.pills(key=gaps.SHOW).options
     assert any(label.startswith("Themes without questions (") for label in labels)
     assert any(label.startswith("Without any landing place (") for label in labels)
 
 
 def test_a_gap_item_is_shown_in_verkennen(db: Path, reader: EmbeddedStore) -> None:
     themes = [r["id"] for r in find_gaps(reader).groups["empty_themes"]]
-    at = open_page("gaps")
+    at = show_list(open_page("gaps"), "empty_themes")
     at.selectbox(key="gaps_empty_themes_pick_nl").set_value(themes[-1]).run()
     at.button(key="gaps_empty_themes_go").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -105,6 +148,8 @@ def test_a_gap_item_is_shown_in_verkennen(db: Path, reader: EmbeddedStore) -> No
 
 def test_centrality_ranks_as_the_analysis_does(db: Path, reader: EmbeddedStore) -> None:
     at = open_page("gaps")
+    # computed in the background: the page does not wait for it; here the test does
+    cache.wait(reader, CENTRALITY, samples=DEFAULT_SAMPLES, timeout=300)
     at.multiselect(key=gaps.CENTRAL_KINDS).set_value(["landing_place", "organisation"]).run()
     at.number_input(key=gaps.CENTRAL_TOP).set_value(5).run()
     assert not at.exception
@@ -120,6 +165,19 @@ def test_centrality_ranks_as_the_analysis_does(db: Path, reader: EmbeddedStore) 
     at.selectbox(key="gaps_central_pick_nl").set_value(expected[1]["id"]).run()
     at.button(key="gaps_central_go").click().run()
     assert at.multiselect(key=explore.FOCUS).value == [expected[1]["id"]]
+
+
+def test_centrality_shows_its_progress_then_the_ranking(db: Path, reader: EmbeddedStore) -> None:
+    """The first visit finds no ranking yet: the page says it is being computed and does
+    not wait; once the background computation is done, the next run shows it."""
+    cache.forget()
+    at = open_page("gaps")
+    snap = cache.latest(reader, CENTRALITY, start=False, samples=DEFAULT_SAMPLES)
+    if not snap.current:  # (a fast machine may have finished already)
+        assert snap.running
+    cache.wait(reader, CENTRALITY, samples=DEFAULT_SAMPLES, timeout=300)
+    at.run()
+    assert at.dataframe, "no ranking after the computation finished"
 
 
 # --- Vergelijkbare vragen -------------------------------------------------------------------

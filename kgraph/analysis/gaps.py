@@ -7,17 +7,22 @@
 - themes without questions: no question raised in the theme, nor in a CoP that continues
   as it;
 - nodes with no edges at all.
+
+Each gap is a store query (``GAP_QUERIES``: a ``NodeQuery``), answered by the store on
+either backend: a page lists one page of a gap and counts it without reading the others;
+``find_gaps`` lists every gap in full (the command line, reports). Given a subgraph, the
+same queries are answered in memory (``listing.select_nodes``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
-from kgraph.analysis._graph import Source, fetch, item, sort_items
-from kgraph.model import QUESTION_KINDS
+from kgraph.analysis._graph import Source, item
+from kgraph.store.base import Subgraph
+from kgraph.store.listing import AnyOf, Isolated, Link, NodeQuery, Not, select_nodes
 
 #: gap name -> catalogue keys (``kgraph.texts``) of its title and explanation, in the order
 #: they are shown
@@ -30,6 +35,37 @@ GAP_LABELS: dict[str, dict[str, str]] = {
         "empty_themes",
         "isolated",
     )
+}
+
+#: gap name -> the query listing it (ordered by kind, then title)
+GAP_QUERIES: dict[str, NodeQuery] = {
+    "unfed_knowledge_questions": NodeQuery(kinds=("knowledge_question",), where=Not(Link("FEEDS"))),
+    "unraised_questions": NodeQuery(
+        kinds=("complex_question", "knowledge_question"),
+        where=Not(
+            AnyOf(
+                (
+                    Link("RAISED_IN"),
+                    Link("FEEDS", "in", end_kinds=("knowledge_question",), then=Link("RAISED_IN")),
+                )
+            )
+        ),
+    ),
+    "stranded_cops": NodeQuery(
+        kinds=("cop",), where=Not(AnyOf((Link("CONTINUES_AS"), Link("LANDS_IN"))))
+    ),
+    "empty_themes": NodeQuery(
+        kinds=("theme",),
+        where=Not(
+            AnyOf(
+                (
+                    Link("RAISED_IN", "in"),
+                    Link("CONTINUES_AS", "in", then=Link("RAISED_IN", "in")),
+                )
+            )
+        ),
+    ),
+    "isolated": NodeQuery(where=Isolated()),
 }
 
 
@@ -53,51 +89,25 @@ class Gaps:
             "labels": self.labels,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Gaps:
+        return cls(groups=dict(data["groups"]), labels=dict(data.get("labels") or GAP_LABELS))
+
 
 def find_gaps(source: Source) -> Gaps:
-    """The gaps in the graph of ``source`` (a store or a subgraph); see the module docstring."""
-    sub = fetch(source)
-    graph = sub.to_networkx()
-    kind_of: dict[str, str] = nx.get_node_attributes(graph, "kind")
+    """Every gap of the graph of ``source`` (a store or a subgraph), in full."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for name, query in GAP_QUERIES.items():
+        if isinstance(source, Subgraph):
+            found = select_nodes(source, query)
+        else:
+            found = source.find_nodes(query)
+        groups[name] = [item(n) for n in found]
+    return Gaps(groups=groups)
 
-    def targets(node_id: str, edge_kind: str) -> list[str]:
-        return [v for _, v, k in graph.out_edges(node_id, keys=True) if k == edge_kind]
 
-    def sources(node_id: str, edge_kind: str) -> list[str]:
-        return [u for u, _, k in graph.in_edges(node_id, keys=True) if k == edge_kind]
-
-    def of_kind(*kinds: str) -> list[str]:
-        return [n for n, k in kind_of.items() if k in kinds]
-
-    unfed = [n for n in of_kind("knowledge_question") if not targets(n, "FEEDS")]
-
-    raised = {n for n in of_kind(*QUESTION_KINDS) if targets(n, "RAISED_IN")}
-    for kq in list(raised):
-        if kind_of[kq] == "knowledge_question":
-            raised.update(targets(kq, "FEEDS"))
-    unraised = [n for n in of_kind(*QUESTION_KINDS) if n not in raised]
-
-    stranded = [
-        n for n in of_kind("cop") if not targets(n, "CONTINUES_AS") and not targets(n, "LANDS_IN")
-    ]
-
-    def has_questions(theme: str) -> bool:
-        if sources(theme, "RAISED_IN"):
-            return True
-        return any(sources(cop, "RAISED_IN") for cop in sources(theme, "CONTINUES_AS"))
-
-    empty_themes = [n for n in of_kind("theme") if not has_questions(n)]
-    isolated = [n for n in graph if graph.degree(n) == 0]
-
-    def rows(ids: list[str]) -> list[dict[str, Any]]:
-        return sort_items([item(sub.nodes[n]) for n in ids])
-
-    return Gaps(
-        groups={
-            "unfed_knowledge_questions": rows(unfed),
-            "unraised_questions": rows(unraised),
-            "stranded_cops": rows(stranded),
-            "empty_themes": rows(empty_themes),
-            "isolated": rows(isolated),
-        }
-    )
+def gap_counts(source: Source) -> dict[str, int]:
+    """How many items each gap holds (counted by the store: nothing is listed)."""
+    if isinstance(source, Subgraph):
+        return {name: len(select_nodes(source, q)) for name, q in GAP_QUERIES.items()}
+    return {name: source.count_nodes(q) for name, q in GAP_QUERIES.items()}

@@ -34,6 +34,12 @@ Counting rules (the steering group's view):
 - ``summary``: per kind that may land, how many items there are under their furthest
   status (accepted > in discussion > proposed > declined, then ``none``), and the total.
 - A ``LANDS_IN`` edge without a status counts as ``proposed``.
+
+How: from lean rows (``analysis._graph.lean``: ids, kinds, titles, statuses) into dicts,
+once; no networkx copy of the graph. ``handover_overview`` gives the counts alone (what
+Overzicht and Hiaten show) without building a row per item; ``no_landing_query`` and
+``not_accepted_query`` give the two lists as store queries, so a page reads one page of
+them.
 """
 
 from __future__ import annotations
@@ -43,11 +49,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from kgraph import model
-from kgraph.analysis._graph import Source, fetch, item, sort_items
+from kgraph.analysis._graph import Lean, NodeRow, Source, item, lean, sort_items
 from kgraph.model import HANDOVER_STATUSES, edge_key
+from kgraph.store.listing import AllOf, Link, NodeQuery, Not
+from kgraph.store.values import Subgraph
 
 #: the handover value of an item that has no landing place at all
 NO_LANDING = "none"
@@ -152,159 +158,346 @@ class HandoverCoverage:
             "explanations": dict(self.explanations),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HandoverCoverage:
+        """The result ``to_dict`` gave (e.g. read back from the analysis cache)."""
+        return cls(
+            kinds=tuple(data["kinds"]),
+            rows=list(data["rows"]),
+            places=list(data["places"]),
+            cops=list(data["cops"]),
+            not_accepted=list(data["not_accepted"]),
+            no_landing=list(data["no_landing"]),
+            idle_places=list(data["idle_places"]),
+            totals=dict(data["totals"]),
+            summary=dict(data["summary"]),
+            explanations=dict(data.get("explanations") or EXPLANATIONS),
+        )
+
+
+@dataclass(frozen=True)
+class HandoverOverview:
+    """The handover in numbers, without a row per item (``handover_overview``): the same
+    ``places`` as ``HandoverCoverage`` (``direct``, ``via_parts``, ``total``, ``parts``,
+    ``part_of``, ``received``), ``cops`` with their ``counts`` only, ``summary``,
+    ``totals``, ``idle_places`` and how many items are in each open list."""
+
+    kinds: tuple[str, ...]
+    places: list[dict[str, Any]]
+    cops: list[dict[str, Any]]
+    idle_places: list[dict[str, Any]]
+    totals: dict[str, int]
+    summary: dict[str, dict[str, int]]
+    no_landing: int
+    not_accepted: int
+    explanations: dict[str, str] = field(default_factory=lambda: dict(EXPLANATIONS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kinds": list(self.kinds),
+            "places": self.places,
+            "cops": self.cops,
+            "idle_places": self.idle_places,
+            "totals": dict(self.totals),
+            "summary": self.summary,
+            "no_landing": self.no_landing,
+            "not_accepted": self.not_accepted,
+            "explanations": dict(self.explanations),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HandoverOverview:
+        return cls(
+            kinds=tuple(data["kinds"]),
+            places=list(data["places"]),
+            cops=list(data["cops"]),
+            idle_places=list(data["idle_places"]),
+            totals=dict(data["totals"]),
+            summary=dict(data["summary"]),
+            no_landing=int(data["no_landing"]),
+            not_accepted=int(data["not_accepted"]),
+            explanations=dict(data.get("explanations") or EXPLANATIONS),
+        )
+
+
+_EDGE_KINDS = ("LANDS_IN", "PART_OF", "RAISED_IN", "FEEDS")
+
+
+def _node_kinds() -> list[str]:
+    landable, targets = landing_kinds()
+    raised_from = model.EDGE_RULES["RAISED_IN"][0]
+    feeders = model.EDGE_RULES["FEEDS"][0]
+    return sorted(landable | targets | raised_from | feeders | {COP})
+
+
+class _Handover:
+    """The structure every handover view is counted from, read once into dicts."""
+
+    def __init__(self, graph: Lean) -> None:
+        self.landable, self.targets = landing_kinds()
+        self.nodes = graph.nodes
+        kind = {n: row[1] for n, row in graph.nodes.items()}
+        self.kind = kind
+        self.lands: dict[str, list[tuple[str, str]]] = {}  # item -> [(place, status)]
+        self.received: dict[str, list[str]] = {}  # place -> statuses of its LANDS_IN
+        self.raised_cops: dict[str, set[str]] = {}
+        self.feeds: dict[str, list[str]] = {}
+        self.fed_by: dict[str, list[str]] = {}
+        self.parts_of: dict[str, list[str]] = {}  # whole -> its direct parts
+        self.wholes: dict[str, list[str]] = {}  # part -> the wholes it is directly part of
+        for src, edge_kind, dst, status in graph.edges:
+            if edge_kind == "LANDS_IN":
+                self.lands.setdefault(src, []).append((dst, status or "proposed"))
+                self.received.setdefault(dst, []).append(status or "proposed")
+            elif edge_kind == "RAISED_IN":
+                if kind[dst] == COP:
+                    self.raised_cops.setdefault(src, set()).add(dst)
+            elif edge_kind == "FEEDS":
+                self.feeds.setdefault(src, []).append(dst)
+                self.fed_by.setdefault(dst, []).append(src)
+            elif edge_kind == "PART_OF":
+                self.parts_of.setdefault(dst, []).append(src)
+                self.wholes.setdefault(src, []).append(dst)
+        for landed in self.lands.values():
+            landed.sort()
+        self.handed = sorted(
+            n for n, k in kind.items() if k in self.landable and not self._handed_on(n)
+        )
+        self.belongs = {n: self._cops_of(n) for n in self.handed}
+
+    def _handed_on(self, node_id: str) -> bool:
+        # it feeds an item that is itself handed over, and lands nowhere of its own
+        return node_id not in self.lands and any(
+            self.kind.get(v) in self.landable for v in self.feeds.get(node_id, ())
+        )
+
+    def _cops_of(self, node_id: str) -> list[str]:
+        if self.kind[node_id] == COP:
+            return [node_id]
+        cops = set(self.raised_cops.get(node_id, ()))
+        for feeder in self.fed_by.get(node_id, ()):
+            cops |= self.raised_cops.get(feeder, set())
+        return sorted(cops)
+
+    def landings(self, node_id: str) -> list[dict[str, Any]]:
+        return [
+            {"place": v, "place_title": self.nodes[v][2], "status": status}
+            for v, status in self.lands.get(node_id, ())
+        ]
+
+    def places(self) -> list[dict[str, Any]]:
+        """Landing places: direct receipts, then those of their parts at any depth."""
+        all_places = [n for n, k in self.kind.items() if k in self.targets]
+        direct = {p: _status_counts(self.received.get(p, ())) for p in all_places}
+        out: list[dict[str, Any]] = []
+        for place in all_places:
+            parts: set[str] = set()
+            todo = list(self.parts_of.get(place, ()))
+            while todo:  # every part at any depth (edges go part -> whole)
+                part = todo.pop()
+                if part not in parts and part != place:
+                    parts.add(part)
+                    todo += self.parts_of.get(part, ())
+            via = _zero()
+            for part in parts:
+                _add(via, direct[part])
+            total = _zero()
+            _add(total, direct[place])
+            _add(total, via)
+            out.append(
+                item(
+                    self.nodes[place],
+                    direct=direct[place],
+                    via_parts=via,
+                    total=total,
+                    parts=sorted(parts),
+                    part_of=sorted(set(self.wholes.get(place, ()))),
+                    received=sum(total.values()),
+                )
+            )
+        return sort_items(out)
+
+    def members(self) -> dict[str, set[str]]:
+        """CoP -> the items that belong to it (itself left out)."""
+        members: dict[str, set[str]] = {n: set() for n, k in self.kind.items() if k == COP}
+        for n in self.handed:
+            for cop in self.belongs[n]:
+                if cop != n:
+                    members[cop].add(n)
+        return members
+
+    def cop_counts(self, cop: str, belong: set[str]) -> dict[str, int]:
+        statuses = [s for _, s in self.lands.get(cop, ())]
+        for m in belong:
+            statuses += [s for _, s in self.lands.get(m, ())]
+        return _status_counts(statuses)
+
+    def not_accepted(self) -> list[str]:
+        return [
+            n
+            for n in self.handed
+            if self.kind[n] not in ACCEPTANCE_OPTIONAL
+            and not any(s == "accepted" for _, s in self.lands.get(n, ()))
+        ]
+
+    def no_landing(self) -> list[str]:
+        return [n for n in self.handed if n not in self.lands]
+
+    def totals(self) -> dict[str, int]:
+        return _status_counts(s for n in self.handed for _, s in self.lands.get(n, ()))
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        summary: dict[str, dict[str, int]] = {}
+        for kind in sorted(self.landable):
+            counts = {s: 0 for s in (*STATUS_RANK, NO_LANDING)}
+            for n in (n for n in self.handed if self.kind[n] == kind):
+                statuses = {s for _, s in self.lands.get(n, ())}
+                counts[next((s for s in STATUS_RANK if s in statuses), NO_LANDING)] += 1
+            counts["total"] = sum(counts.values())
+            summary[kind] = counts
+        return summary
+
+
+def _read(source: Source) -> _Handover:
+    return _Handover(lean(source, _node_kinds(), _EDGE_KINDS))
+
+
+def handover_overview(source: Source) -> HandoverOverview:
+    """The handover's counts (see the module docstring) without a row per item: what the
+    overview and the gaps page show, at a fraction of ``handover_coverage``'s cost."""
+    h = _read(source)
+    places = h.places()
+    cops = sort_items(
+        [
+            item(h.nodes[cop], counts=h.cop_counts(cop, belong))
+            for cop, belong in h.members().items()
+        ]
+    )
+    return HandoverOverview(
+        kinds=tuple(sorted(h.landable)),
+        places=places,
+        cops=cops,
+        idle_places=[p for p in places if p["received"] == 0],
+        totals=h.totals(),
+        summary=h.summary(),
+        no_landing=len(h.no_landing()),
+        not_accepted=len(h.not_accepted()),
+    )
+
+
+def _decisions(source: Source) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """Each ``LANDS_IN`` edge's decision fields, by (item, place)."""
+    edges = source.edges if isinstance(source, Subgraph) else source.edges(["LANDS_IN"])
+    return {
+        (e.src, e.dst): {
+            "decided_on": e.props.get("decided_on"),
+            "decided_by": e.props.get("decided_by"),
+            "note": e.props.get("note"),
+            "updated_at": e.updated_at,
+            "updated_by": e.updated_by,
+        }
+        for e in edges
+        if e.kind == "LANDS_IN"
+    }
+
 
 def handover_coverage(source: Source) -> HandoverCoverage:
     """The handover of the graph in ``source`` (a store or a subgraph); see the module
     docstring for the counting rules."""
-    landable, targets = landing_kinds()
-    raised_from = model.EDGE_RULES["RAISED_IN"][0]
-    feeders = model.EDGE_RULES["FEEDS"][0]
-    node_kinds = sorted(landable | targets | raised_from | feeders | {COP})
-    sub = fetch(source, node_kinds, ("LANDS_IN", "PART_OF", "RAISED_IN", "FEEDS"))
-    graph = sub.to_networkx()
-    kind_of: dict[str, str] = nx.get_node_attributes(graph, "kind")
-
-    def out_edges(node_id: str, edge_kind: str) -> list[tuple[str, dict[str, Any]]]:
-        return [
-            (v, d)
-            for _, v, k, d in graph.out_edges(node_id, keys=True, data=True)
-            if k == edge_kind
-        ]
-
-    def in_edges(node_id: str, edge_kind: str) -> list[str]:
-        return [u for u, _, k in graph.in_edges(node_id, keys=True) if k == edge_kind]
-
-    def raised_cops(node_id: str) -> set[str]:
-        return {v for v, _ in out_edges(node_id, "RAISED_IN") if kind_of.get(v) == COP}
-
-    def cops_of(node_id: str) -> list[str]:
-        if kind_of[node_id] == COP:
-            return [node_id]
-        cops = raised_cops(node_id)
-        for feeder in in_edges(node_id, "FEEDS"):
-            cops |= raised_cops(feeder)
-        return sorted(cops)
-
-    def handed_on(node_id: str) -> bool:
-        # it feeds an item that is itself handed over, and lands nowhere of its own
-        return not out_edges(node_id, "LANDS_IN") and any(
-            kind_of.get(v) in landable for v, _ in out_edges(node_id, "FEEDS")
-        )
-
-    handed = sorted(n for n, k in kind_of.items() if k in landable and not handed_on(n))
-    belongs_to = {n: cops_of(n) for n in handed}
-    edges_of = {n: sorted(out_edges(n, "LANDS_IN"), key=lambda e: e[0]) for n in handed}
-    none: list[tuple[str | None, dict[str, Any]]] = [(None, {})]
+    h = _read(source)
+    decided = _decisions(source)
+    nothing: dict[str, Any] = {}
     rows: list[dict[str, Any]] = []
-    for n in handed:
-        node, belongs = sub.nodes[n], belongs_to[n]
-        landed: list[tuple[str | None, dict[str, Any]]] = list(edges_of[n])
-        for place, d in landed or none:
+    for n in h.handed:
+        node: NodeRow = h.nodes[n]
+        landed: list[tuple[str | None, str]] = list(h.lands.get(n, [])) or [(None, NO_LANDING)]
+        for place, status in landed:
+            d = decided.get((n, place), nothing) if place else nothing
             rows.append(
                 item(
                     node,
                     place=place,
-                    place_title=sub.nodes[place].title if place else None,
+                    place_title=h.nodes[place][2] if place else None,
                     edge=edge_key(n, "LANDS_IN", place) if place else None,
-                    handover=_status(d) if place else NO_LANDING,
+                    handover=status,
                     decided_on=d.get("decided_on"),
                     decided_by=d.get("decided_by"),
                     note=d.get("note"),
                     updated_at=d.get("updated_at"),
                     updated_by=d.get("updated_by"),
-                    cops=belongs,
+                    cops=h.belongs[n],
                 )
             )
     rows.sort(key=lambda r: (r["kind"], str(r["title"]).casefold(), r["id"], r["place"] or ""))
-
-    def landings(node_id: str) -> list[dict[str, Any]]:
-        return [
-            {"place": v, "place_title": sub.nodes[v].title, "status": _status(d)}
-            for v, d in edges_of[node_id]
-        ]
-
-    # landing places: direct receipts, then those of their parts at any depth
-    part_of = nx.DiGraph()
-    part_of.add_nodes_from(n for n, k in kind_of.items() if k in targets)
-    part_of.add_edges_from((u, v) for u, v, k in graph.edges(keys=True) if k == "PART_OF")
-    direct = {
-        place: _status_counts(
-            _status(d)
-            for _, _, k, d in graph.in_edges(place, keys=True, data=True)
-            if k == "LANDS_IN"
-        )
-        for place in part_of
-    }
-    places: list[dict[str, Any]] = []
-    for place in part_of:
-        parts = nx.ancestors(part_of, place) - {place}  # edges go part -> whole
-        via = _zero()
-        for part in parts:
-            _add(via, direct[part])
-        total = _zero()
-        _add(total, direct[place])
-        _add(total, via)
-        places.append(
-            item(
-                sub.nodes[place],
-                direct=direct[place],
-                via_parts=via,
-                total=total,
-                parts=sorted(parts),
-                part_of=sorted(part_of.successors(place)),
-                received=sum(total.values()),
-            )
-        )
-    places = sort_items(places)
-
-    # CoPs: their own handovers and those of the items that belong to them
-    members: dict[str, set[str]] = {n: set() for n, k in kind_of.items() if k == COP}
-    for n in handed:
-        for cop in belongs_to[n]:
-            if cop != n:
-                members[cop].add(n)
+    places = h.places()
     cops: list[dict[str, Any]] = []
-    for cop, belong in members.items():
-        own = landings(cop) if cop in edges_of else []
-        theirs = [r | {"via": m} for m in sorted(belong) for r in landings(m)]
+    for cop, belong in h.members().items():
+        own = h.landings(cop)
+        theirs = [r | {"via": m} for m in sorted(belong) for r in h.landings(m)]
         cops.append(
             item(
-                sub.nodes[cop],
+                h.nodes[cop],
                 counts=_status_counts(r["status"] for r in own + theirs),
                 own=own,
                 items=sorted(belong),
                 item_landings=theirs,
             )
         )
-    cops = sort_items(cops)
-
-    not_accepted = sort_items(
-        [
-            item(sub.nodes[n], landings=landings(n))
-            for n in handed
-            if kind_of[n] not in ACCEPTANCE_OPTIONAL
-            and not any(_status(d) == "accepted" for _, d in edges_of[n])
-        ]
-    )
-    no_landing = sort_items([item(sub.nodes[n]) for n in handed if not edges_of[n]])
-    idle = [row for row in places if row["received"] == 0]
-    totals = _status_counts(r["handover"] for r in rows if r["place"] is not None)
-    summary: dict[str, dict[str, int]] = {}
-    for kind in sorted(landable):
-        counts = {s: 0 for s in (*STATUS_RANK, NO_LANDING)}
-        for n in (n for n in handed if kind_of[n] == kind):
-            statuses = {_status(d) for _, d in edges_of[n]}
-            counts[next((s for s in STATUS_RANK if s in statuses), NO_LANDING)] += 1
-        counts["total"] = sum(counts.values())
-        summary[kind] = counts
     return HandoverCoverage(
-        kinds=tuple(sorted(landable)),
+        kinds=tuple(sorted(h.landable)),
         rows=rows,
         places=places,
-        cops=cops,
-        not_accepted=not_accepted,
-        no_landing=no_landing,
-        idle_places=idle,
-        totals=totals,
-        summary=summary,
+        cops=sort_items(cops),
+        not_accepted=sort_items(
+            [item(h.nodes[n], landings=h.landings(n)) for n in h.not_accepted()]
+        ),
+        no_landing=sort_items([item(h.nodes[n]) for n in h.no_landing()]),
+        idle_places=[row for row in places if row["received"] == 0],
+        totals=h.totals(),
+        summary=h.summary(),
     )
+
+
+# --- the open lists as store queries (a page reads one page of them) ----------------------
+
+
+def _handed_on() -> Any:
+    """Lands nowhere of its own and feeds an item that may land (see the module docstring)."""
+    landable, _ = landing_kinds()
+    return AllOf((Not(Link("LANDS_IN")), Link("FEEDS", end_kinds=tuple(sorted(landable)))))
+
+
+def no_landing_query(sort: str = "kind") -> NodeQuery:
+    """The items without any landing place (``HandoverCoverage.no_landing``) as a query."""
+    landable, _ = landing_kinds()
+    return NodeQuery(
+        kinds=tuple(sorted(landable)),
+        where=AllOf((Not(Link("LANDS_IN")), Not(_handed_on()))),
+        sort=sort,
+    )
+
+
+def not_accepted_query(sort: str = "kind") -> NodeQuery:
+    """The items without an accepted landing place (``HandoverCoverage.not_accepted``)."""
+    landable, _ = landing_kinds()
+    return NodeQuery(
+        kinds=tuple(sorted(landable - ACCEPTANCE_OPTIONAL)),
+        where=AllOf((Not(Link("LANDS_IN", statuses=("accepted",))), Not(_handed_on()))),
+        sort=sort,
+    )
+
+
+__all__ = [
+    "ACCEPTANCE_OPTIONAL",
+    "EXPLANATIONS",
+    "NO_LANDING",
+    "STATUS_ORDER",
+    "STATUS_RANK",
+    "HandoverCoverage",
+    "HandoverOverview",
+    "handover_coverage",
+    "handover_overview",
+    "landing_kinds",
+    "no_landing_query",
+    "not_accepted_query",
+]

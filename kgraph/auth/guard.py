@@ -38,6 +38,7 @@ from kgraph.auth.users import ROLES, check_role
 from kgraph.errors import PermissionDenied
 from kgraph.model import Edge, Node
 from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Record, Subgraph
+from kgraph.store.listing import NodeQuery
 
 #: the least role each write method of ``GraphStore`` needs
 WRITE_METHODS: dict[str, str] = {
@@ -80,6 +81,13 @@ READ_METHODS: frozenset[str] = frozenset(
         "export_all",
         "is_empty",
         "close",
+        # lists, aggregates and lean rows (``kgraph.store.listing``)
+        "find_nodes",
+        "count_nodes",
+        "status_counts",
+        "node_rows",
+        "edge_rows",
+        "change_stamp",
     }
 )
 
@@ -378,6 +386,31 @@ class GuardedStore(GraphStore):
 
     def export_all(self) -> Subgraph:
         return self._store.export_all()
+
+    # lists, aggregates and lean rows: answered by the wrapped store itself
+    def find_nodes(
+        self, query: NodeQuery, *, limit: int | None = None, offset: int = 0
+    ) -> list[Node]:
+        return self._store.find_nodes(query, limit=limit, offset=offset)
+
+    def count_nodes(self, query: NodeQuery) -> int:
+        return self._store.count_nodes(query)
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        return self._store.status_counts()
+
+    def node_rows(
+        self, kinds: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str, str | None]]:
+        return self._store.node_rows(kinds)
+
+    def edge_rows(
+        self, kinds: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str, str | None]]:
+        return self._store.edge_rows(kinds)
+
+    def change_stamp(self) -> str:
+        return self._store.change_stamp()
 
     def is_empty(self) -> bool:
         return self._store.is_empty()

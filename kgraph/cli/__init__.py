@@ -1,23 +1,10 @@
 """The ``kgraph`` command line: ``kgraph [--store STORE] [--as NAME] COMMAND ...``.
 
-Each command group lives in its own module and registers itself on ``cli`` here.
+Each command group lives in its own module and registers itself on ``cli`` when it is
+first used (``app.LAZY_COMMANDS``): starting ``kgraph`` imports only what the command run
+needs.
 """
 
-# Importing a command module registers its commands on ``cli``.
-from kgraph.cli import (  # noqa: F401
-    analyse,
-    backup,
-    copy,
-    edit,
-    export,
-    import_files,
-    imports,
-    read,
-    review,
-    serve,
-    users,
-    view,
-)
-from kgraph.cli.app import cli, main
+from kgraph.cli.app import cli, load_commands, main
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "load_commands", "main"]

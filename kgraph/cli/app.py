@@ -6,22 +6,149 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kgraph.errors import KGraphError
 from kgraph.redact import redact
-from kgraph.store import default_location, open_store
-from kgraph.store.base import GraphStore
+
+if TYPE_CHECKING:
+    from kgraph.store.base import GraphStore
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+#: top-level command -> (the modules that define it, its one-line help): a command's
+#: module (and what it imports: numpy, openpyxl, streamlit, ...) is imported only when the
+#: command runs or shows its own help, so ``kgraph --help`` and ``kgraph show`` start
+#: fast. A test holds each line to the command's own help.
+LAZY_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "add": (("kgraph.cli.edit",), "Add a node of KIND with TITLE; prints its id."),
+    "analyse": (
+        ("kgraph.cli.analyse",),
+        "Answer the steering group's questions: handover, gaps, centrality, similar, changes.",
+    ),
+    "backup": (
+        ("kgraph.cli.backup",),
+        "Write a consistent snapshot of the store to OUT, also while others are editing.",
+    ),
+    "copy": (
+        ("kgraph.cli.copy",),
+        "Copy the store SRC (a .db file or a bolt:// / neo4j:// URL) to DST.",
+    ),
+    "delete": (("kgraph.cli.edit",), "Delete a node and its edges."),
+    "export": (
+        ("kgraph.cli.export",),
+        "Write the graph, or the selected subgraph, to OUT as FORMAT.",
+    ),
+    "history": (
+        ("kgraph.cli.read",),
+        "List recorded changes: who, when, what before and after.",
+    ),
+    "import": (
+        ("kgraph.cli.imports", "kgraph.cli.import_files"),
+        "Import questions and links from files (all-or-nothing).",
+    ),
+    "link": (
+        ("kgraph.cli.edit",),
+        "Add an edge SRC -EDGE_KIND-> DST, or update the props of an existing one.",
+    ),
+    "neighbourhood": (
+        ("kgraph.cli.read",),
+        "List the nodes within DEPTH steps of the FOCUS nodes (capped).",
+    ),
+    "path": (
+        ("kgraph.cli.read",),
+        "Show a shortest path between two nodes (edge direction ignored).",
+    ),
+    "handover": (("kgraph.cli.review",), "Decide handovers and follow up their actions."),
+    "meeting": (
+        ("kgraph.cli.review",),
+        'The steering group\'s meetings ("changes since", the meeting pack).',
+    ),
+    "report": (("kgraph.cli.export", "kgraph.cli.review"), "Reports for the steering group."),
+    "restore": (
+        ("kgraph.cli.backup",),
+        "Restore the store from the snapshot IN (refuses a non-empty store without --replace).",
+    ),
+    "search": (
+        ("kgraph.cli.read",),
+        "Find nodes by words in title, text, tags or id (case and accents ignored).",
+    ),
+    "seed": (
+        ("kgraph.cli.imports",),
+        "Fill a new, empty store with the City Deal graph from the reviewed data files.",
+    ),
+    "serve": (
+        ("kgraph.cli.serve",),
+        "Start the dashboard on ADDRESS:PORT; requests naming any other host get 403.",
+    ),
+    "set": (
+        ("kgraph.cli.edit",),
+        "Change fields or properties of a node (KEY= removes a property).",
+    ),
+    "show": (("kgraph.cli.read",), "Show one node with its properties and edges."),
+    "similar": (
+        ("kgraph.cli.analyse",),
+        "Review similar-question pairs found by `kgraph analyse similar`.",
+    ),
+    "source": (
+        ("kgraph.cli.review",),
+        'Titles of imported files, so sources read as "City Deal jaarverslag 2023, regel 154".',
+    ),
+    "stats": (("kgraph.cli.read",), "Count nodes and edges per kind."),
+    "unlink": (("kgraph.cli.edit",), "Remove the edge SRC -EDGE_KIND-> DST."),
+    "view": (
+        ("kgraph.cli.view",),
+        "Views of the graph saved under a name (the ones Verkennen saves and opens).",
+    ),
+    "users": (
+        ("kgraph.cli.users",),
+        "Manage who may sign in to the dashboard and with which role.",
+    ),
+}
+
+
+def load_commands() -> None:
+    """Import every command module (tests walking the whole command tree)."""
+    for modules, _help in LAZY_COMMANDS.values():
+        for module in modules:
+            import_module(module)
 
 
 class _Group(click.Group):
     """Turns every ``KGraphError`` into one line on stderr and exit status 2; so too an
     operating-system or SQLite error nothing below caught (a full disk, a file that
-    cannot be opened), which leaves the store's transaction rolled back."""
+    cannot be opened), which leaves the store's transaction rolled back.
+
+    The root group loads its commands on first use (``LAZY_COMMANDS``)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *(LAZY_COMMANDS if self.name == "cli" else ())})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and self.name == "cli" and cmd_name in LAZY_COMMANDS:
+            for module in LAZY_COMMANDS[cmd_name][0]:
+                import_module(module)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.name != "cli":
+            super().format_commands(ctx, formatter)
+            return
+        # the lines of commands not loaded yet come from LAZY_COMMANDS: no import for help
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None and command.hidden:
+                continue
+            text = command.get_short_help_str(limit=150) if command else LAZY_COMMANDS[name][1]
+            rows.append((name, text))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -52,6 +179,8 @@ class Context:
     """What every command gets: where the store is and who is acting; opens lazily."""
 
     def __init__(self, location: str | None, actor: str | None) -> None:
+        from kgraph.store import default_location  # the store's code only when needed
+
         self.location = location or default_location()
         self.actor = actor
         self._store: GraphStore | None = None
@@ -59,6 +188,8 @@ class Context:
     @property
     def store(self) -> GraphStore:
         if self._store is None:
+            from kgraph.store import open_store
+
             self._store = open_store(self.location, actor=self.actor)
             if getattr(self._store, "created", False):
                 # a mistyped path must not pass for a store that happens to be empty

@@ -12,9 +12,6 @@ from kgraph.atomic import atomic_write, check_output, write_atomically
 from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.errors import NotFoundError, ValidationError
 from kgraph.export import FORMATS, select
-from kgraph.export import html as html_page
-from kgraph.export.report import FORMATS as REPORT_FORMATS
-from kgraph.export.report import handover_report
 from kgraph.export.select import EXPORT_CAP
 
 #: ``--overwrite`` of every command that writes a file someone names
@@ -64,7 +61,8 @@ def _split(value: str | None) -> list[str] | None:
     type=click.Choice(["nl", "en"]),
     default="nl",
     show_default=True,
-    help="Language of the html page.",
+    help="Language of the html page and of the xlsx headers, sheet names and labels "
+    "(an xlsx reads back in either).",
 )
 @click.option("--title", help="Title in the html page's header (default: the view's name).")
 @overwrite_option
@@ -112,7 +110,11 @@ def export_cmd(
         meta = replace(meta, title=title)
     with atomic_write(out, overwrite=overwrite, stores=[ctx.location]) as handle:
         if fmt == "html":
+            from kgraph.export import html as html_page
+
             html_page.write(sub, handle, lang=lang, meta=meta)
+        elif FORMATS[fmt].translated:
+            FORMATS[fmt].write(sub, handle, lang=lang)  # type: ignore[call-arg]
         else:
             FORMATS[fmt].write(sub, handle)
     click.echo(
@@ -143,6 +145,9 @@ def handover_cmd(ctx: Context, out: Path, lang: str, overwrite: bool) -> None:
     decision date, decided by, note and open actions; what has not landed; landing places
     that receive nothing; open actions per owner. OUT is written whole or not at all; an
     existing OUT is kept unless --overwrite."""
+    from kgraph.export.report import FORMATS as REPORT_FORMATS
+    from kgraph.export.report import handover_report
+
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise ValidationError(f"{out.name}: the report is written as .md, .html, .xlsx or .pdf")

@@ -32,7 +32,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kgraph.errors import ConflictError, DuplicateError, NotFoundError, StoreError, ValidationError
 from kgraph.model import (
@@ -53,6 +53,9 @@ from kgraph.model import (
 from kgraph.store.neighbourhood import Adjacency, Filters, check_request
 from kgraph.store.neighbourhood import neighbourhood as capped_neighbourhood
 from kgraph.store.values import Change, Counts, Record, Subgraph
+
+if TYPE_CHECKING:
+    from kgraph.store.listing import NodeQuery
 
 __all__ = ["DEFAULT_CAP", "Change", "Counts", "GraphStore", "Record", "Subgraph", "WriteUnit"]
 
@@ -661,6 +664,61 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def counts(self) -> Counts:
         """Nodes per kind and edges per kind."""
+
+    # --- lists, aggregates and lean rows (``kgraph.store.listing``) ---------------------
+    # Pages and analyses read what they show through these; both backends answer them in
+    # the store (SQL / Cypher). The defaults here go through the reads above, in memory:
+    # correct for any wrapper or new backend, and the reference the backends are tested on.
+
+    def find_nodes(
+        self, query: NodeQuery, *, limit: int | None = None, offset: int = 0
+    ) -> list[Node]:
+        """The nodes ``query`` holds, in its order; with ``limit``, one page of them
+        starting at ``offset``. Filtering, sorting and paging are done by the store."""
+        from kgraph.store.listing import select_nodes
+
+        found = select_nodes(self.export_all(), query)
+        return found[offset : None if limit is None else offset + limit]
+
+    def count_nodes(self, query: NodeQuery) -> int:
+        """How many nodes ``query`` holds (counted by the store)."""
+        from kgraph.store.listing import select_nodes
+
+        return len(select_nodes(self.export_all(), query))
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per kind and status: kind -> status (``""`` for none) -> count; kinds
+        without nodes are left out."""
+        out: dict[str, dict[str, int]] = {}
+        for node in self.nodes():
+            per = out.setdefault(node.kind, {})
+            per[node.status or ""] = per.get(node.status or "", 0) + 1
+        return out
+
+    def node_rows(
+        self, kinds: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str, str | None]]:
+        """``(id, kind, title, status)`` of the nodes of ``kinds`` (all when ``None``), in no
+        particular order: what analyses need of a node, without its text and properties."""
+        return [(n.id, n.kind, n.title, n.status) for n in self.nodes(kinds)]
+
+    def edge_rows(
+        self, kinds: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str, str | None]]:
+        """``(src, kind, dst, status)`` of the edges of ``kinds`` (all when ``None``), in no
+        particular order; ``status`` is the edge's ``status`` property (a ``LANDS_IN``
+        edge's handover status) or ``None``."""
+        out = []
+        for e in self.edges(kinds):
+            status = e.props.get("status")
+            out.append((e.src, e.kind, e.dst, status if isinstance(status, str) else None))
+        return out
+
+    def change_stamp(self) -> str:
+        """``last_change()`` with the time of that change (``"1234@2026-..."``): equal only
+        for the same history, so a cache keyed on it cannot mistake a store that was wiped
+        or replaced and has reached the same number again for the one it knew."""
+        return f"{self.last_change()}@"
 
     @abc.abstractmethod
     def history(

@@ -5,24 +5,24 @@ behind a re-entrant lock). Each session sees it through a ``GuardedStore`` for t
 signed in (``kgraph.ui.signin``): ``store()`` and ``edit()`` return that guard, so a write
 the person's role does not allow raises ``PermissionDenied`` before anything is touched,
 and every change is recorded under their name. The cached reads below use the shared
-store itself: reading is the same for every role. Reads that pages repeat on every rerun are cached with
-``st.cache_data`` keyed on a *stamp*: a counter every edit made through ``edit()`` bumps,
-plus the store's ``last_change()`` (its newest history entry), so an edit is visible at
-once in every session, and a change made by another process (the CLI, a second dashboard)
-at the next rerun.
+store itself: reading is the same for every role. Reads and analyses that pages repeat on
+every rerun go through ``kgraph.cache``, keyed by the store's change stamp (its newest
+history entry), so an edit is visible at once in every session, and a change made by
+another process (the CLI, a second dashboard) at the next rerun; nothing expires by time.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
 from kgraph.auth.guard import GuardedStore, allows
+from kgraph.cache import Analysis, Latest
 from kgraph.model import Edge, Node
 from kgraph.redact import redact_location
 from kgraph.store import default_location, open_store
@@ -31,8 +31,11 @@ from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
 if TYPE_CHECKING:
     from kgraph.analysis.handover import HandoverCoverage
 
-#: a backstop: cached reads are dropped after this long even if nothing changed
-CACHE_TTL_S = 15
+T = TypeVar("T")
+
+#: for pages that still cache with ``st.cache_data`` keyed on ``StoreHandle.stamp``: no
+#: timer (``None``); the stamp alone says when a read is stale. New code uses ``cached``.
+CACHE_TTL_S = None
 #: the most nodes the network view draws
 DRAW_CAP = DEFAULT_CAP
 
@@ -150,91 +153,81 @@ def edit() -> Iterator[GraphStore]:
         h.bump()
 
 
-# --- cached reads -------------------------------------------------------------------------
-# The underscore keeps Streamlit from hashing the store; location and stamp are the key.
+# --- cached reads ---------------------------------------------------------------------
+# Through ``kgraph.cache``: keyed by the store's change stamp, shared by every session of
+# the process (and, for analyses, by every process through the file beside the store).
+# A write from anywhere makes the next read see it; nothing expires by time.
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _nodes(
-    _store: GraphStore, loc: str, gen: tuple[int, int], kinds: tuple[str, ...]
-) -> list[Node]:
-    return _store.nodes(list(kinds) or None)
+def _read(name: str, read: Callable[..., Any]) -> Analysis[Any]:
+    # plain reads are as cheap to repeat as to read back from a file: memory only
+    return Analysis(f"ui_{name}", read, persist=False)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _edges(
-    _store: GraphStore, loc: str, gen: tuple[int, int], kinds: tuple[str, ...]
-) -> list[Edge]:
-    return _store.edges(list(kinds) or None)
+_NODES = _read("nodes", lambda store, kinds: store.nodes(list(kinds) or None))
+_EDGES = _read("edges", lambda store, kinds: store.edges(list(kinds) or None))
+_COUNTS = _read("counts", lambda store: store.counts())
+_EVERYTHING = _read("everything", lambda store: store.export_all())
+_NEIGHBOURHOOD = _read(
+    "neighbourhood",
+    lambda store, focus, depth, kinds, cap: store.neighbourhood(
+        list(focus), depth, kinds=list(kinds) or None, cap=cap
+    ),
+)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=16, show_spinner=False)
-def _counts(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Counts:
-    return _store.counts()
+def cached(analysis: Analysis[T], **params: Any) -> T:
+    """``kgraph.cache.cached`` on the dashboard's store: computed once per change of the
+    store, shared by every session (for what takes well under a second)."""
+    from kgraph.cache import cached as lookup
+
+    return lookup(handle().store, analysis, **params)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _neighbourhood(
-    _store: GraphStore,
-    loc: str,
-    gen: tuple[int, int],
-    focus: tuple[str, ...],
-    depth: int,
-    kinds: tuple[str, ...],
-    cap: int,
-) -> Subgraph:
-    return _store.neighbourhood(list(focus), depth, kinds=list(kinds) or None, cap=cap)
+def latest(analysis: Analysis[T], *, wait_s: float = 0.0, **params: Any) -> Latest[T]:
+    """``kgraph.cache.latest`` on the dashboard's store, after waiting up to ``wait_s``
+    seconds for the current result (a quick one is then shown at once, a slow one in the
+    background with the last result meanwhile; see ``widgets.as_of``)."""
+    from kgraph.cache import latest as look
+    from kgraph.cache import wait
 
-
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=8, show_spinner=False)
-def _coverage(_store: GraphStore, loc: str, gen: tuple[int, int]) -> HandoverCoverage:
-    from kgraph.analysis.handover import handover_coverage as compute
-
-    return compute(_store)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
-def _everything(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Subgraph:
-    return _store.export_all()
+    store = handle().store
+    if wait_s > 0:
+        return wait(store, analysis, timeout=wait_s, **params)
+    return look(store, analysis, **params)
 
 
 def handover_coverage() -> HandoverCoverage:
     """``kgraph.analysis.handover.handover_coverage`` of the store, cached."""
-    h = handle()
-    return _coverage(h.store, location(), h.stamp)
+    from kgraph.analysis.cached import HANDOVER_COVERAGE
+
+    return cached(HANDOVER_COVERAGE)
 
 
 def everything() -> Subgraph:
     """The whole graph (for the export page), cached."""
-    h = handle()
-    return _everything(h.store, location(), h.stamp)
+    return cached(_EVERYTHING)
 
 
 def nodes(kinds: Sequence[str] = ()) -> list[Node]:
     """Nodes of the given kinds (all when empty), ordered by kind and id."""
-    h = handle()
-    return _nodes(h.store, location(), h.stamp, tuple(sorted(kinds)))
+    return cached(_NODES, kinds=sorted(kinds))
 
 
 def edges(kinds: Sequence[str] = ()) -> list[Edge]:
     """Edges of the given kinds (all when empty)."""
-    h = handle()
-    return _edges(h.store, location(), h.stamp, tuple(sorted(kinds)))
+    return cached(_EDGES, kinds=sorted(kinds))
 
 
 def counts() -> Counts:
-    h = handle()
-    return _counts(h.store, location(), h.stamp)
+    return cached(_COUNTS)
 
 
 def neighbourhood(
     focus: Sequence[str], depth: int, kinds: Sequence[str] = (), cap: int = DRAW_CAP
 ) -> Subgraph:
     """The capped neighbourhood of ``focus`` (see ``GraphStore.neighbourhood``)."""
-    h = handle()
-    return _neighbourhood(
-        h.store, location(), h.stamp, tuple(focus), depth, tuple(sorted(kinds)), cap
-    )
+    return cached(_NEIGHBOURHOOD, focus=list(focus), depth=depth, kinds=sorted(kinds), cap=cap)
 
 
 def titles(ids: Sequence[str]) -> dict[str, str]:

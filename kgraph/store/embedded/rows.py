@@ -13,6 +13,7 @@ from typing import Any
 
 from kgraph.model import Edge, Node, fold, node_search_text
 from kgraph.store.embedded.cache import new_edge, new_node
+from kgraph.store.listing import title_key
 from kgraph.store.values import Record
 from kgraph.store.wordforms import node_stems
 
@@ -125,7 +126,7 @@ class Rows:
 
     _INSERT_NODE = (
         "INSERT INTO nodes(id, kind, title, status, body, version, created_at, updated_at, "
-        "updated_by, fts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "updated_by, fts, title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     _INSERT_TEXT = "INSERT INTO node_fts(rowid, id, title, body) VALUES (?, ?, ?, ?)"
     _INSERT_STEMS = "INSERT OR REPLACE INTO node_stems(rowid, title, body) VALUES (?, ?, ?)"
@@ -142,6 +143,7 @@ class Rows:
             node.updated_at,
             node.updated_by,
             fts,
+            title_key(node.title),
         )
 
     @staticmethod

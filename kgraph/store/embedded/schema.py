@@ -19,7 +19,8 @@ from kgraph.errors import StoreError
 
 #: "kgrf" in the SQLite header's application id field
 APPLICATION_ID = 0x6B677266
-SCHEMA_VERSION = 3  # 2: nodes.fts points at the node's row in node_fts; 3: records
+SCHEMA_VERSION = 4  # 2: nodes.fts points at the node's row in node_fts; 3: records;
+# 4: nodes.title_key and the list indexes
 
 # What the store keeps beside the graph (``GraphStore.add_record``); schema 3.
 _RECORDS = """
@@ -141,6 +142,7 @@ def prepare(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?), ('tx', '0')",
                 (str(SCHEMA_VERSION),),
             )
+            add_title_key(conn)
             _mark(conn)
         ensure_stems(conn, write)
         return True
@@ -179,6 +181,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
         )
     if found < 3:
         _run_script(conn, _RECORDS)
+    if found < 4:
+        add_title_key(conn)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
     # stores made before the header marks get them now
     _mark(conn)
@@ -224,3 +228,34 @@ def ensure_stems(
                 )
                 batch = []
         conn.executemany("INSERT INTO node_stems(rowid, title, body) VALUES (?, ?, ?)", batch)
+
+
+def add_title_key(conn: sqlite3.Connection) -> None:
+    """Schema 4: ``nodes.title_key``, the folded title lists sort by
+    (``kgraph.store.listing.title_key``), and indexes for each order a list can have, so
+    a page of 50 questions is read in order instead of sorting all of them. Idempotent: a store that has
+    the column keeps it; one without gets it filled from the titles (once, ~1 s at 100,000
+    questions)."""
+    from kgraph.store.listing import title_key
+
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(nodes)")}
+    if "title_key" not in columns:
+        conn.execute("ALTER TABLE nodes ADD COLUMN title_key TEXT NOT NULL DEFAULT ''")
+        conn.executemany(
+            "UPDATE nodes SET title_key = ? WHERE id = ?",
+            [
+                (title_key(title), node_id)
+                for node_id, title in conn.execute("SELECT id, title FROM nodes").fetchall()
+            ],
+        )
+    # One index per order a list can have, each led by the kind: a list of several kinds
+    # is read as one ordered stream per kind, merged (see ``listing``).
+    from kgraph.store.embedded.listing import STATUS_ORDER_SQL
+
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_fts ON nodes(fts)")  # text hits -> nodes
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_kind_title ON nodes(kind, title_key)")
+    conn.execute("CREATE INDEX IF NOT EXISTS nodes_kind_updated ON nodes(kind, updated_at)")
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS nodes_kind_status_title "
+        f"ON nodes(kind, ({STATUS_ORDER_SQL.format(n='')}), title_key)"
+    )

@@ -5,8 +5,8 @@ a gigabyte, while an indexed SQLite lookup costs microseconds. So the durable st
 the SQLite file, read through indexes; networkx is used only by analyses, on the
 subgraph they fetch. The parts, one concern each: ``schema`` (tables, refusing foreign
 files), ``connection`` (the lock and transactions), ``writes`` (the write primitives and
-bulk loads), ``reads``, ``neighbourhood`` (adjacency, subgraphs, paths), ``search`` and
-``cache`` (rows read recently).
+bulk loads), ``reads``, ``neighbourhood`` (adjacency, subgraphs, paths), ``search``,
+``listing`` (paged lists, aggregates, lean rows) and ``cache`` (rows read recently).
 
 Every write runs in ``BEGIN IMMEDIATE`` ... ``COMMIT`` with ``synchronous=FULL``, its
 history rows in the same transaction, so an acknowledged change survives a crash and a
@@ -19,6 +19,7 @@ import sqlite3
 from pathlib import Path
 
 from kgraph.errors import StoreError
+from kgraph.store.embedded.listing import EmbeddedListing
 from kgraph.store.embedded.neighbourhood import EmbeddedNeighbourhood
 from kgraph.store.embedded.reads import EmbeddedReads
 from kgraph.store.embedded.search import EmbeddedSearch
@@ -27,7 +28,9 @@ from kgraph.store.embedded.writes import EmbeddedWrites
 _BUSY_TIMEOUT_S = 30.0
 
 
-class EmbeddedStore(EmbeddedWrites, EmbeddedReads, EmbeddedNeighbourhood, EmbeddedSearch):
+class EmbeddedStore(
+    EmbeddedWrites, EmbeddedReads, EmbeddedListing, EmbeddedNeighbourhood, EmbeddedSearch
+):
     """A GraphStore in one SQLite file; safe to share between threads of a process.
 
     Open with ``EmbeddedStore(path)``; the file and its folder are created if missing

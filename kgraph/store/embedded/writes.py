@@ -25,6 +25,7 @@ from kgraph.store.base import (
 )
 from kgraph.store.embedded.connection import CACHE_KB, EmbeddedCore
 from kgraph.store.embedded.rows import dumps
+from kgraph.store.listing import title_key
 from kgraph.store.values import Record
 
 T = TypeVar("T")
@@ -74,7 +75,7 @@ class SqliteUnit:
     def replace_node(self, old: Node, new: Node) -> None:
         self.conn.execute(
             "UPDATE nodes SET title = ?, status = ?, body = ?, version = ?, updated_at = ?, "
-            "updated_by = ? WHERE id = ?",
+            "updated_by = ?, title_key = ? WHERE id = ?",
             (
                 new.title,
                 new.status,
@@ -82,6 +83,7 @@ class SqliteUnit:
                 new.version,
                 new.updated_at,
                 new.updated_by,
+                title_key(new.title),
                 new.id,
             ),
         )

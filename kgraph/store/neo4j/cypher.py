@@ -54,6 +54,9 @@ SCHEMA: tuple[str, ...] = (
     "CREATE INDEX kgraph_record_ref IF NOT EXISTS FOR (r:KgraphRecord) ON (r.collection, r.ref)",
     "CREATE INDEX kgraph_record_collection IF NOT EXISTS "
     "FOR (r:KgraphRecord) ON (r.collection, r.created_at)",
+    # lists sorted by title or last change (``listing``)
+    "CREATE INDEX kgraph_node_sort_title IF NOT EXISTS FOR (n:Node) ON (n.sort_title)",
+    "CREATE INDEX kgraph_node_updated IF NOT EXISTS FOR (n:Node) ON (n.updated_at)",
 )
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from kgraph.model import Edge, Node, fold, node_search_text
+from kgraph.store.listing import title_key
 from kgraph.store.values import Change, Record
 from kgraph.store.wordforms import node_stems
 
@@ -54,6 +55,7 @@ def node_row(node: Node) -> dict[str, Any]:
         # word forms: the stems of the node's words, space-delimited for whole-stem tests
         "stems": f" {all_stems} ",
         "stems_title": f" {title_stems} ",
+        "sort_title": title_key(node.title),
     }
 
 

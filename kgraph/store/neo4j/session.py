@@ -108,6 +108,9 @@ class Neo4jCore(GraphStore):
                 session.run(cy.MARK_DEGREE_DONE).consume()
             if not list(session.run(cy.STEMS_DONE)):
                 _migrate_stems(session)
+            from kgraph.store.neo4j.listing import migrate_sort_titles
+
+            migrate_sort_titles(session)
         _SCHEMA_DONE.add(key)
 
     def close(self) -> None:

@@ -4,16 +4,17 @@
 the database with the change, in the same transaction. The parts, one concern each:
 ``driver`` (one driver per process, errors as one line), ``session`` (units of work and
 transactions), ``cypher`` (every statement, as constants), ``rows`` (values <-> rows),
-``writes`` (write primitives, bulk loads) and ``reads``.
+``writes`` (write primitives, bulk loads), ``reads`` and ``listing`` (paged lists,
+aggregates, lean rows).
 """
 
 from __future__ import annotations
 
-from kgraph.store.neo4j.reads import Neo4jReads
+from kgraph.store.neo4j.listing import Neo4jListing
 from kgraph.store.neo4j.writes import Neo4jWrites
 
 
-class Neo4jStore(Neo4jWrites, Neo4jReads):
+class Neo4jStore(Neo4jWrites, Neo4jListing):
     """A GraphStore in a Neo4j database; see ``kgraph.store.neo4j.driver`` for
     configuration. Safe to share between threads; ``transaction()`` blocks are per thread.
     """

@@ -81,13 +81,15 @@ def _from_focus() -> Subgraph | None:
     )
 
 
-def _file(sub: Subgraph, fmt: str, meta: PageMeta) -> bytes:
+def _file(sub: Subgraph, fmt: str, meta: PageMeta, lang: str) -> bytes:
+    """The download in ``fmt``, in ``lang`` (read when the page was drawn: the download
+    itself runs outside the script run)."""
     from kgraph.export import export_bytes
 
     if fmt != "html":
-        return export_bytes(sub, fmt)
+        return export_bytes(sub, fmt, lang=lang)
     buffer = io.BytesIO()
-    html.write(sub, buffer, lang=i18n.lang(), meta=meta)
+    html.write(sub, buffer, lang=lang, meta=meta)
     return buffer.getvalue()
 
 
@@ -95,10 +97,11 @@ def _downloads(sub: Subgraph, view: views.View | None, name: str) -> None:
     from kgraph.export import FORMATS
 
     st.subheader(t("download_title"))
+    lang = i18n.lang()  # read now: the download runs outside this script run
     store = state.store()
     stem = views.download_stem(store, view, name=name, whole=t("export_name_all"))
     stamp = f"{stem}-{date.today().isoformat()}"
-    meta = views.page_meta(store, view, name=name, lang=i18n.lang())
+    meta = views.page_meta(store, view, name=name, lang=lang)
     st.caption(t("export_names", name=stamp))
     names = list(FORMATS)
     per_row = 4
@@ -108,7 +111,7 @@ def _downloads(sub: Subgraph, view: views.View | None, name: str) -> None:
             fmt = FORMATS[name]
             col.download_button(
                 t("download_as", fmt=name),
-                data=lambda name=name: _file(sub, name, meta),  # type: ignore[misc]
+                data=lambda name=name: _file(sub, name, meta, lang),  # type: ignore[misc]
                 file_name=f"{stamp}{fmt.extension}",
                 help=t(f"export_fmt_{name}"),
                 mime=fmt.mime,

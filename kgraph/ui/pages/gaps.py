@@ -1,9 +1,13 @@
 """Hiaten: the loose ends of the graph, and what holds it together.
 
-Every gap category of ``kgraph.analysis.find_gaps`` and the open ends of the handover
-(``kgraph.analysis.handover_coverage``), each with its count and a plain explanation; any
-item can be shown in Verkennen. The second tab ranks items by links and bridging
-(``kgraph.analysis.centrality``).
+Every gap (``kgraph.analysis.gaps``) and the open ends of the handover
+(``kgraph.analysis.handover``), each with its count and a plain explanation; one list at a
+time, read from the store a page at a time, and any item can be shown in Verkennen. The
+second tab ranks items by links and bridging (``kgraph.analysis.centrality``), computed in
+the background: the page shows the last ranking, with its time, meanwhile.
+
+Counts and pages come from the analysis cache (``kgraph.analysis.cached``): computed once
+per change of the store, shared by every session and process.
 """
 
 from __future__ import annotations
@@ -14,90 +18,111 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kgraph.analysis import Centrality, Gaps, centrality, find_gaps
+from kgraph.analysis.cached import CENTRALITY, HANDOVER_OVERVIEW, LIST_COUNTS, LIST_PAGE
+from kgraph.analysis.centrality import DEFAULT_SAMPLES, Centrality
+from kgraph.analysis.gaps import GAP_LABELS
+from kgraph.analysis.handover import EXPLANATIONS
 from kgraph.model import NODE_KINDS
 from kgraph.query import top_ranked
-from kgraph.store.base import GraphStore
-from kgraph.ui import i18n, state, widgets
+from kgraph.ui import freshness, i18n, paging, state, widgets
 from kgraph.ui.explore_link import picker
 from kgraph.ui.i18n import t
 
 #: the handover's open ends shown next to the gaps, in this order
 HANDOVER_GAPS = ("no_landing", "not_accepted", "idle_places")
-#: a category with at most this many items opens by itself
-OPEN_UP_TO = 10
+#: every list the page can show, in the order offered
+LISTS = (*GAP_LABELS, *HANDOVER_GAPS)
+SHOW = "keep_gaps_show"
 CENTRAL_KINDS = "keep_gaps_central_kinds"
 CENTRAL_TOP = "keep_gaps_central_top"
 TOP_DEFAULT = 20
 #: how many plain-language sentences are written out under the ranking
 SENTENCES = 5
+#: how long a page run waits for fresh counts before showing the last ones
+WAIT_S = 1.0
+TABLE_HEIGHT = 420
 
 
-@st.cache_data(ttl=state.CACHE_TTL_S, max_entries=8, show_spinner=False)
-def _gaps(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Gaps:
-    return find_gaps(_store)
+def title_of(name: str) -> str:
+    """A list's title in the chosen language."""
+    return t(GAP_LABELS[name]["title"]) if name in GAP_LABELS else t(f"gaps_{name}")
 
 
-@st.cache_data(ttl=state.CACHE_TTL_S, max_entries=8, show_spinner=False)
-def _centrality(_store: GraphStore, loc: str, gen: tuple[int, int]) -> Centrality:
-    # every node, ranked once; the kind filter and the number shown are applied on the page
-    return centrality(_store, top=None)
+def help_of(name: str) -> str:
+    """What a list means, in the chosen language."""
+    return t(GAP_LABELS[name]["help"]) if name in GAP_LABELS else t(EXPLANATIONS[name])
 
 
-def gaps() -> Gaps:
-    """``find_gaps`` of the dashboard's store, cached per store stamp."""
-    h = state.handle()
-    return _gaps(h.store, state.location(), h.stamp)
-
-
-def ranking(kinds: Sequence[str], top: int) -> tuple[Centrality, list[dict[str, Any]]]:
-    """The centrality result and its ``top`` rows of ``kinds`` (all when empty), ranked as
-    ``kgraph.analysis.centrality(store, kinds=kinds, top=top)`` ranks them."""
-    h = state.handle()
-    result = _centrality(h.store, state.location(), h.stamp)
-    return result, top_ranked(result.rows, kinds, top)
+def ranking(kinds: Sequence[str], top: int) -> tuple[Centrality | None, list[dict[str, Any]]]:
+    """The newest centrality result (``None`` while the first is being computed) and its
+    ``top`` rows of ``kinds`` (all when empty), as ``centrality(store, kinds=kinds,
+    top=top)`` ranks them."""
+    snap = state.latest(CENTRALITY, samples=DEFAULT_SAMPLES)
+    freshness.show(snap, CENTRALITY, samples=DEFAULT_SAMPLES)
+    if snap.value is None:
+        return None, []
+    return snap.value, top_ranked(snap.value.rows, kinds, top)
 
 
 def _labels(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     return {r["id"]: f"{r['title']} ({i18n.kind_label(r['kind'])})" for r in rows}
 
 
-def _category(name: str, title: str, why: str, rows: Sequence[dict[str, Any]]) -> None:
-    icon = ":material/check_circle:" if not rows else ":material/error:"
-    with st.expander(f"{title} ({len(rows)})", expanded=0 < len(rows) <= OPEN_UP_TO, icon=icon):
-        st.caption(why)
-        if not rows:
-            st.caption(t("gaps_none"))
-            return
-        data = []
-        for r in rows:
-            entry = {t("col_title"): r["title"], t("col_kind"): i18n.kind_label(r["kind"])}
-            if "landings" in r:
-                entry[t("col_landing")] = (
-                    "; ".join(
-                        f"{x['place_title']}: {i18n.status_label(x['status'])}"
-                        for x in r["landings"]
-                    )
-                    or "–"
+def _rows(name: str, total: int) -> list[dict[str, Any]]:
+    page = paging.pager(f"gaps_{name}", total)
+    if not total:
+        return []
+    if name == "idle_places":
+        overview = state.cached(HANDOVER_OVERVIEW)
+        return overview.idle_places[page.offset : page.offset + page.limit]
+    return state.cached(LIST_PAGE, name=name, offset=page.offset, limit=page.limit)
+
+
+def _list(name: str, total: int) -> None:
+    st.subheader(f"{title_of(name)} ({paging.count(total)})")
+    st.caption(help_of(name))
+    rows = _rows(name, total)
+    if not rows:
+        st.success(t("gaps_none"), icon=":material/check_circle:")
+        return
+    data = []
+    for r in rows:
+        entry = {t("col_title"): r["title"], t("col_kind"): i18n.kind_label(r["kind"])}
+        if "landings" in r:
+            entry[t("col_landing")] = (
+                "; ".join(
+                    f"{x['place_title']}: {i18n.status_label(x['status'])}" for x in r["landings"]
                 )
-            data.append(entry)
-        widgets.table(pd.DataFrame(data), hide_index=True, width="stretch")
-        picker(_labels(rows), key=f"gaps_{name}")
+                or "–"
+            )
+        data.append(entry)
+    widgets.table(
+        pd.DataFrame(data),
+        hide_index=True,
+        width="stretch",
+        height=min(TABLE_HEIGHT, 38 + 35 * len(data)),
+    )
+    picker(_labels(rows), key=f"gaps_{name}")
 
 
 def _gaps_tab() -> None:
-    found = gaps()
-    coverage = state.handover_coverage()
-    handover_rows = {name: getattr(coverage, name) for name in HANDOVER_GAPS}
-    flagged = {r["id"] for rows in (*found.groups.values(), *handover_rows.values()) for r in rows}
-    st.caption(t("gaps_total", n=len(flagged)))
-    st.subheader(t("gaps_graph"))
-    for name, rows in found.groups.items():
-        label = found.labels[name]
-        _category(name, t(label["title"]), t(label["help"]), rows)
-    st.subheader(t("gaps_handover"))
-    for name, rows in handover_rows.items():
-        _category(name, t(f"gaps_{name}"), t(coverage.explanations[name]), rows)
+    snap = state.latest(LIST_COUNTS, wait_s=WAIT_S)
+    freshness.show(snap, LIST_COUNTS)
+    counts = snap.value
+    if counts is None:
+        return
+    st.caption(t("gaps_total", n=paging.count(counts["flagged"])))
+    if st.session_state.get(SHOW) not in LISTS:
+        st.session_state[SHOW] = next((n for n in LISTS if counts.get(n)), LISTS[0])
+    shown = st.pills(
+        t("gaps_show"),
+        LISTS,
+        format_func=lambda n: f"{title_of(n)} ({paging.count(counts.get(n, 0))})",
+        key=SHOW,
+        selection_mode="single",
+    )
+    name = shown or st.session_state.get(SHOW) or LISTS[0]
+    _list(name, counts.get(name, 0))
 
 
 def _central_tab() -> None:
@@ -106,9 +131,11 @@ def _central_tab() -> None:
     kinds = widgets.filter_choice(c1, t("filter_kinds"), NODE_KINDS, CENTRAL_KINDS, i18n.kind_label)
     top = c2.number_input(t("central_top"), min_value=1, max_value=500, step=5, key=CENTRAL_TOP)
     result, rows = ranking(kinds, int(top))
+    if result is None:
+        return
     st.caption(t(result.explanation))
     if result.approximate:
-        st.caption(t("central_approx", samples=result.samples, nodes=result.nodes))
+        st.caption(t("central_approx", samples=result.samples, nodes=paging.count(result.nodes)))
     if not rows:
         st.info(t("search_none"))
         return
@@ -127,6 +154,7 @@ def _central_tab() -> None:
         ),
         hide_index=True,
         width="stretch",
+        height=min(TABLE_HEIGHT, 38 + 35 * len(rows)),
         column_config={t("col_bridging"): st.column_config.NumberColumn(format="%.1f")},
     )
     st.markdown(t("central_in_words"))

@@ -1,5 +1,8 @@
 """Vragen: the knowledge and complex questions as a table; edit, add, link and delete.
 
+The store filters, sorts, counts and pages the list (``kgraph.query.question_query``):
+a run reads the one page it shows, at 100,000 questions as at a hundred.
+
 An edit is saved with the version the form was filled from, so when someone else saved the
 question in between the store refuses ("changed by X at T") and the page offers a reload.
 """
@@ -12,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from kgraph import edits, query
+from kgraph.analysis.cached import COUNTS
 from kgraph.errors import ConflictError, KGraphError
 from kgraph.model import QUESTION_STATUSES, Node
-from kgraph.ui import i18n, state, widgets
+from kgraph.store.listing import NodeQuery
+from kgraph.ui import freshness, i18n, paging, state, widgets
 from kgraph.ui.dutch import hide_english_hints
 from kgraph.ui.i18n import t
 
@@ -32,6 +37,10 @@ CONFIRM = "questions_confirm_delete"
 FLASH = "questions_flash"
 PENDING = "questions_pending_edit"
 FIELDS = ("status", "owner", "tags", "text")
+#: the table's height in pixels: a page of rows scrolls inside it
+TABLE_HEIGHT = 420
+#: while there are at most this many complex questions the add form lists them all
+PICK_ALL_UP_TO = 200
 
 
 def _key(field: str, node_id: str) -> str:
@@ -68,7 +77,7 @@ def _table(
                 t("field_owner"): str(q.props.get("owner", "") or ""),
                 t("field_tags"): ", ".join(q.tags),
                 t("col_raised_in"): ", ".join(areas.get(a, a) for a in raised.get(q.id, ())),
-                t("field_updated"): widgets.short_time(q.updated_at),
+                t("field_updated"): freshness.local_time(q.updated_at),
                 t("col_who"): q.updated_by or "",
             }
             for q in rows
@@ -88,7 +97,7 @@ def _table(
         frame,
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * max(1, len(rows))),
+        height=min(TABLE_HEIGHT, 38 + 35 * max(1, len(rows))),
         column_config={
             t("col_title"): st.column_config.TextColumn(width="large"),
             t("col_raised_in"): st.column_config.TextColumn(width="medium"),
@@ -224,9 +233,29 @@ def _edit_section(rows: Sequence[Node]) -> None:
         _delete(node)
 
 
-def _add_section(areas: Mapping[str, str], questions: Sequence[Node]) -> None:
+def _complex_options() -> dict[str, str]:
+    """Complex questions to link a new question to: all of them while they are few, else
+    those matching the search field above the form (and those picked already)."""
+    store = state.store()
+    total = state.cached(COUNTS)["nodes"].get("complex_question", 0)
+    if total <= PICK_ALL_UP_TO:
+        found = store.find_nodes(NodeQuery(kinds=("complex_question",), sort="title"))
+    else:
+        st.text_input(
+            t("link_complex_search"), key="q_add_complex_search", placeholder=t("search_hint")
+        )
+        words = str(st.session_state.get("q_add_complex_search") or "")
+        found = query.search(store, words, limit=PICK_ALL_UP_TO) if words.strip() else []
+        found = [n for n in found if n.kind == "complex_question"]
+    options = {n.id: n.title for n in found}
+    for picked in st.session_state.get("q_add_feeds") or []:
+        options.setdefault(picked, state.titles([picked])[picked])
+    return options
+
+
+def _add_section(areas: Mapping[str, str]) -> None:
     with st.expander(t("add_question"), icon=":material/add:"):
-        complex_qs = {n.id: n.title for n in questions if n.kind == "complex_question"}
+        complex_qs = _complex_options()
         with st.form("q_add", clear_on_submit=False):
             kind = st.selectbox(
                 t("col_kind"), list(KINDS), format_func=i18n.kind_label, key="q_add_kind"
@@ -300,28 +329,29 @@ def render() -> None:
     st.session_state.setdefault(F_SORT, "title")
     areas = {n.id: n.title for n in state.nodes(("cop", "theme"))}
     _filters(areas)
-    questions = state.nodes(KINDS)
-    raised = query.raised_in(state.edges(("RAISED_IN",)))
-    rows = query.filter_questions(
-        questions,
-        text=st.session_state.get(F_SEARCH, ""),
-        kinds=st.session_state.get(F_KINDS) or [],
-        statuses=st.session_state.get(F_STATUS) or [],
-        areas=st.session_state.get(F_AREA) or [],
-        raised=raised,
-    )
-    rows = query.sort_questions(
-        rows, st.session_state.get(F_SORT, "title"), bool(st.session_state.get(F_DESC))
-    )
-    st.caption(t("n_of_m", n=len(rows), m=len(questions)))
-    _table(rows, raised, areas)
+    filters = {
+        "text": str(st.session_state.get(F_SEARCH, "") or ""),
+        "kinds": list(st.session_state.get(F_KINDS) or []),
+        "statuses": list(st.session_state.get(F_STATUS) or []),
+        "areas": [a for a in st.session_state.get(F_AREA) or [] if a in areas],
+        "sort": st.session_state.get(F_SORT, "title"),
+        "descending": bool(st.session_state.get(F_DESC)),
+    }
+    wanted = query.question_query(**filters)
+    store = state.store()
+    total = store.count_nodes(wanted)
+    every = sum(state.cached(COUNTS)["nodes"].get(k, 0) for k in KINDS)
+    st.caption(t("n_of_m", n=paging.count(total), m=paging.count(every)))
+    page = paging.pager("questions", total, reset=filters)
+    rows = store.find_nodes(wanted, limit=page.limit, offset=page.offset)
+    _table(rows, query.raised_in_of(store, [q.id for q in rows]), areas)
     if not can_edit:
         return
     left, right = st.columns([3, 2])
     with left:
         _edit_section(rows)
     with right:
-        _add_section(areas, questions)
+        _add_section(areas)
 
 
 if __name__ == "__main__":
