@@ -41,7 +41,7 @@ LAZY_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "delete": (("kgraph.cli.edit",), "Delete a node and its edges."),
     "export": (
         ("kgraph.cli.export",),
-        "Write the graph, or the selected subgraph, to OUT as FORMAT.",
+        "Write the graph, the selected subgraph or a saved view to OUT as FORMAT.",
     ),
     "history": (
         ("kgraph.cli.read",),
@@ -75,7 +75,7 @@ LAZY_COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "search": (
         ("kgraph.cli.read",),
-        "Find nodes by words in title, text, tags or id (case and accents ignored).",
+        "Find nodes by words in title, text, tags or id, in any word form.",
     ),
     "seed": (
         ("kgraph.cli.imports",),

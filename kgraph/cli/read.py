@@ -67,9 +67,9 @@ def show(ctx: Context, node_id: str, as_json: bool) -> None:
 @json_option
 @pass_ctx
 def search(ctx: Context, text: str, kinds: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Find nodes by words in title, text, tags or id (case and accents ignored; other
-    word forms too: gesprekken finds gesprek). Prints id, kind, title and the CoP's/themes
-    a question was raised in."""
+    """Find nodes by words in title, text, tags or id, in any word form. Case and accents
+    are ignored and gesprekken finds gesprek too. Prints id, kind, title and the
+    CoP's/themes a question was raised in."""
     found = query.search_rows(ctx.store, text, kinds=kinds or None, limit=limit)
     if as_json:
         echo_json([r.node.to_dict() | {"raised_in": r.areas} for r in found])
