@@ -13,13 +13,12 @@ from kgraph import query
 from kgraph.errors import KGraphError
 from kgraph.model import HANDOVER_STATUSES, NODE_KINDS, QUESTION_STATUSES, Node
 from kgraph.store.base import Subgraph
-from kgraph.ui import i18n, state, widgets
+from kgraph.ui import i18n, pages, state, widgets
 from kgraph.ui.i18n import t
 
 NETWORK_HEIGHT = 650
 SEARCH_LIMIT = 50
 NEIGHBOUR_LIMIT = 200
-EXPORT_PAGE = "../pages/export.py"  # relative to the entry point, kgraph/ui/entry/app.py
 
 # session keys
 FOCUS = "keep_explore_focus"
@@ -341,7 +340,7 @@ def render() -> None:
             "focus": list(st.session_state.get(FOCUS, [])),
             "depth": int(st.session_state.get(DEPTH, 1)),
         }
-        st.switch_page(EXPORT_PAGE)
+        st.switch_page(pages.path("export"))
     _path_finder(view)
     _details(view)
 
