@@ -94,6 +94,7 @@ def apply_plan(
         "kind": plan.kind,
         "prune": prune,
         "started_at": started,
+        "actor": actor or store.actor,
     }
     nodes_added = edges_added = 0
     with store.transaction(actor=actor):

@@ -1,4 +1,4 @@
-"""What every importer returns, and the one place a batch is written to a store."""
+"""What every importer returns; ``apply_batch`` writes one through the import write path."""
 
 from __future__ import annotations
 
@@ -78,9 +78,14 @@ def id_clashes(store: GraphStore, batch: ImportBatch) -> list[str]:
 
 
 def apply_batch(store: GraphStore, batch: ImportBatch, *, actor: str | None = None) -> ImportResult:
-    """Write ``batch`` in one transaction; ids already present are left as they are,
-    so importing the same source twice adds nothing. An id the store already gives to
-    another title is said in ``batch.notes`` (see ``id_clashes``)."""
-    batch.notes.extend(id_clashes(store, batch))
-    added_nodes, added_edges = store.bulk_load(batch.nodes, batch.edges, actor=actor)
-    return ImportResult(added_nodes, added_edges)
+    """Write ``batch`` through the one import write path (``kgraph.importers.plan`` and
+    ``apply``: one transaction, recorded as an import batch that can be undone); ids
+    already present are left as they are, so importing the same source twice adds nothing.
+    An id the store already gives to another title is said in ``batch.notes``."""
+    from kgraph.importers.apply import apply_plan
+    from kgraph.importers.plan import plan_batch
+
+    plan = plan_batch(store, batch, source=batch.source)
+    batch.notes[:] = plan.notes
+    applied = apply_plan(store, plan, actor=actor, source={"source": batch.source})
+    return ImportResult(applied.nodes_added, applied.edges_added)

@@ -28,6 +28,7 @@ key.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,9 +116,14 @@ def _text_map(value: Any, what: str, name: str) -> dict[str, str]:
 def parse_spec(text: str | bytes, name: str) -> ImportSpec:
     """The ``ImportSpec`` in YAML ``text`` (or its UTF-8 bytes, as uploaded); ``InputError``
     naming ``name`` and the key. The YAML is read by ``bounded_yaml.load``."""
+    return spec_from_dict(bounded_yaml.load(text, name), name)
+
+
+def spec_from_dict(data: Any, name: str) -> ImportSpec:
+    """The ``ImportSpec`` a mapping file's data (or a register record's ``spec``) holds,
+    every value checked; ``InputError`` naming ``name`` and the key."""
     from kgraph.importers.table import DUPLICATES, FIELDS
 
-    data = bounded_yaml.load(text, name)
     if not isinstance(data, dict):
         raise InputError(f"{name}: a mapping file holds keys such as columns: and values:")
     unknown = [str(k) for k in data if k not in _KEYS]
@@ -194,8 +200,8 @@ def save_spec(
     path: PathLike,
     *,
     overwrite: bool = False,
-    inputs: tuple[PathLike, ...] = (),
-    stores: tuple[str, ...] = (),
+    inputs: Iterable[PathLike] = (),
+    stores: Iterable[str] = (),
 ) -> None:
     """Write ``spec`` to ``path`` through ``kgraph.atomic`` (whole or not at all): never
     onto a store or its side files, one of the ``inputs``, a folder or FIFO, and onto an

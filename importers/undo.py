@@ -22,7 +22,7 @@ from typing import Any
 
 from kgraph.errors import ConflictError, NotFoundError
 from kgraph.importers.apply import BATCHES, batch_target, transaction_of
-from kgraph.importers.messages import DEFAULT_LANG, render
+from kgraph.importers.messages import DEFAULT_LANG, local_time, render
 from kgraph.model import NODE_FIELDS, Edge, Node
 from kgraph.store.base import GraphStore, now_iso
 from kgraph.store.values import Change
@@ -129,14 +129,42 @@ def _split(store: GraphStore, batch_id: str, tx: int) -> tuple[list[Change], lis
     return own, later
 
 
-def _conflicts(own: list[Change], later: list[Change], batch_id: str) -> list[Change]:
-    """Later entries touching an item of the batch (see the module docstring)."""
+def undo_transaction(store: GraphStore, batch_id: str) -> int | None:
+    """The number of the transaction that undid import batch ``batch_id`` (the one that
+    set its ``undone_at``), or ``None`` while it is not undone."""
+    for change in store.history(target=batch_target(batch_id), newest_first=True):
+        before = dict((change.before or {}).get("data") or {})
+        after = dict((change.after or {}).get("data") or {})
+        if after.get("undone_at") and not before.get("undone_at"):
+            return change.tx
+    return None
+
+
+def _reverted(store: GraphStore, later: list[Change]) -> set[int]:
+    """The transactions among ``later`` that cancel out: a later import that was undone,
+    and its undo."""
+    txs = {c.tx for c in later}
+    cancelled: set[int] = set()
+    for record in store.records(BATCHES):
+        tx = record.data.get("tx")
+        if record.data.get("undone_at") and tx in txs:
+            undone_by = undo_transaction(store, record.id)
+            if undone_by is not None:
+                cancelled |= {int(tx), undone_by}
+    return cancelled
+
+
+def _conflicts(
+    own: list[Change], later: list[Change], batch_id: str, cancelled: set[int]
+) -> list[Change]:
+    """Later entries touching an item of the batch (see the module docstring); those of
+    later imports that were undone, and of their undoing, cancel out."""
     mine = batch_target(batch_id)
     touched = {c.target for c in own if c.target != mine}
     added = {c.target for c in own if c.op == "add_node"}
     found = []
     for change in later:
-        if change.target == mine:
+        if change.target == mine or change.tx in cancelled:
             continue
         if change.target in touched or any(end in added for end in _ends(change.target)):
             found.append(change)
@@ -227,10 +255,10 @@ def undo_import(
         )
     tx = int(record.data.get("tx") or transaction_of(store, batch_id))
     own, later = _split(store, batch_id, tx)
-    conflicts = _conflicts(own, later, batch_id)
+    conflicts = _conflicts(own, later, batch_id, _reverted(store, later))
     if conflicts:
         shown = [
-            render("undo_conflict_item", lang, item=_label(c), who=c.actor, at=c.at)
+            render("undo_conflict_item", lang, item=_label(c), who=c.actor, at=local_time(c.at))
             for c in conflicts[:_SHOWN]
         ]
         more = len(conflicts) - len(shown)
@@ -242,7 +270,9 @@ def undo_import(
     mine = batch_target(batch_id)
     removed_nodes = sum(1 for c in own if c.op == "add_node")
     removed_edges = sum(1 for c in own if c.op == "add_edge")
-    restored = sum(1 for c in own if c.op in ("update_node", "delete_node", "update_edge"))
+    restored = sum(
+        1 for c in own if c.op in ("update_node", "delete_node", "update_edge", "delete_edge")
+    )
     with store.transaction(actor=actor):
         for change in reversed(own):
             if change.target != mine:

@@ -141,7 +141,7 @@ def test_cli_add_and_import_in_other_scripts(
     path = _write_titles(tmp_path / "greek.csv", SCRIPTS[4:5])
     result = runner.invoke(cli, ["--store", location, "import", "table", str(path)])
     assert result.exit_code == 0, result.output
-    assert "added 1 nodes" in result.output
+    assert "1 items en 0 verbindingen toegevoegd" in result.output
     for title in SCRIPTS[1:4]:  # a second Chinese question, two Russian ones
         add(title)
     assert {n.title for n in store.nodes(["knowledge_question"])} == set(SCRIPTS[:5])
