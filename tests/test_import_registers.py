@@ -340,10 +340,7 @@ def test_reimport_reports_and_records_changes(store: GraphStore) -> None:
     assert len(store.history()) == history_before  # a dry run writes nothing
     result = run(store, "import", "table", str(V2), "--mapping", str(SPEC))
     assert result.exit_code == 0, result.output
-    assert (
-        f"{len(reg.ADDED_V2)} nieuw" in result.output
-        and "niet meer in de bron" in result.output
-    )
+    assert f"{len(reg.ADDED_V2)} nieuw" in result.output and "niet meer in de bron" in result.output
     after = {n.id: n for n in store.nodes(["knowledge_question"])}
     assert set(before) <= set(after)  # nothing deleted without --prune
     assert len(after) == len(before) + len(reg.ADDED_V2)

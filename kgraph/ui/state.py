@@ -30,6 +30,7 @@ from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
 
 if TYPE_CHECKING:
     from kgraph.analysis.handover import HandoverCoverage
+    from kgraph.importers.registers import Register
 
 #: a backstop: cached reads are dropped after this long even if nothing changed
 CACHE_TTL_S = 15
@@ -209,6 +210,19 @@ def everything() -> Subgraph:
     """The whole graph (for the export page), cached."""
     h = handle()
     return _everything(h.store, location(), h.stamp)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _registers(_store: GraphStore, loc: str, gen: tuple[int, int]) -> list[Register]:
+    from kgraph.importers.registers import known_registers
+
+    return known_registers(_store)
+
+
+def registers() -> list[Register]:
+    """The registers the store knows (``kgraph.importers.registers``), cached."""
+    h = handle()
+    return _registers(h.store, location(), h.stamp)
 
 
 def nodes(kinds: Sequence[str] = ()) -> list[Node]:
