@@ -27,6 +27,8 @@ from kgraph.store.base import GraphStore
 COLLECTION = "register"
 #: how alike two header rows must be (shared names / all names) to be the same layout
 SAME_LAYOUT = 0.8
+#: a header row of fewer names is too plain to tell one register from another
+MIN_COLUMNS = 3
 
 
 @dataclass(frozen=True)
@@ -90,11 +92,12 @@ def layout_score(known: Sequence[str], headers: Iterable[str]) -> float:
 
 def recognise(registers: Iterable[Register], headers: Sequence[str]) -> Register | None:
     """The known register whose header row ``headers`` is (every column its mapping names
-    is there, and ``layout_score`` at least ``SAME_LAYOUT``); the closest if several."""
+    is there, and ``layout_score`` at least ``SAME_LAYOUT``; a register of fewer than
+    ``MIN_COLUMNS`` named columns is never recognised); the closest if several."""
     present = {_norm(h) for h in headers if str(h).strip()}
     best: tuple[float, Register] | None = None
     for register in registers:
-        if not register.headers:
+        if len({_norm(h) for h in register.headers if str(h).strip()}) < MIN_COLUMNS:
             continue
         columns = dict(register.spec.get("columns") or {})
         named = {_norm(c) for c in columns.values() if not _is_letter(c)}
