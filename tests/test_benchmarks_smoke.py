@@ -96,3 +96,15 @@ def test_runner_at_xs_prints_every_operation_and_writes_json(tmp_path: Path) -> 
     assert embedded["peak_rss_queries"]["peak_rss_mb"] > 0
     assert rows["nbh_hub"]["embedded_vs_networkx"].endswith("×")
     assert rows["ego_hub_r1"]["networkx"]["nodes_returned_max"] > 1
+
+
+def test_register_reimport_benchmark_runs_old_beside_new(tmp_path: Path) -> None:
+    from benchmarks import reimport_scale
+
+    out = tmp_path / "reimport.json"
+    assert reimport_scale.main(["--rows", "60", "--scale", "XS", "--out", str(out)]) == 0
+    (row,) = json.loads(out.read_text())["sizes"]
+    assert row["changes"] == {"reworded": 3, "renumbered": 3, "new": 1, "gone": 1}
+    for method in ("new", "old"):
+        assert row[method]["cpu_s"] >= 0 and row[method]["peak_rss_mb"] > 0, row
+    assert row["agreement"]["same"] == row["agreement"]["old"] == row["agreement"]["new"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA
+from conftest import DATA, REPO
 
 from kgraph.cli import cli
 from kgraph.errors import ConflictError, InputError
@@ -25,6 +25,7 @@ from kgraph.store.base import GraphStore
 
 REGISTERS = DATA / "registers"
 sys.path.insert(0, str(REGISTERS))
+sys.path.insert(0, str(REPO))  # benchmarks/
 import make_registers as reg  # noqa: E402
 
 SPEC = REGISTERS / "kennisagenda.yaml"
@@ -335,3 +336,27 @@ def test_a_mapping_file_has_bounds(text: str | bytes, expected: str) -> None:
     with pytest.raises(InputError, match=expected) as caught:
         mapping_file.parse_spec(text, "m.yaml")
     assert str(caught.value).startswith("m.yaml") and "\n" not in str(caught.value)
+
+
+def test_the_matching_pairs_the_fixture_as_the_method_before() -> None:
+    """Id, exact title, then sparse top-k candidates: the same pairs as scoring every pair
+    that shares a word (``benchmarks/reimport_scale.py`` keeps that method), on both
+    versions of the fixture register; never all pairs."""
+    from benchmarks.reimport_scale import old_match
+    from kgraph.importers import table
+    from kgraph.importers.matching import match_questions
+
+    spec = mapping_file.load_spec(SPEC)
+    olds = [
+        n for n in table.read(reg.V1, **spec.read_options()).nodes if n.kind == "knowledge_question"
+    ]
+    news = [
+        n for n in table.read(reg.V2, **spec.read_options()).nodes if n.kind == "knowledge_question"
+    ]
+    pairs = match_questions(olds, news)
+    assert pairs == old_match(olds, news)
+    reworded = {
+        olds[i].title: news[j].title for j, i in pairs.items() if olds[i].title != news[j].title
+    }
+    assert set(reg.REWORDED.values()) <= set(reworded.values())
+    assert len(pairs) == len(reg.Q) - len(reg.DROPPED)
