@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kgraph.importers.base import ImportBatch, id_clashes
+from kgraph.importers.base import ImportBatch, id_clashes, same_item
 from kgraph.importers.matching import match_questions
 from kgraph.importers.messages import DEFAULT_LANG, render
 from kgraph.importers.table import Problem, Reject, TableResult
@@ -174,12 +174,14 @@ def plan_batch(
     With ``register``, the batch's nodes of ``kind`` are that register's items and are
     matched to what the store holds of it; every other node is added when its id is new.
     """
-    notes = [*batch.notes, *id_clashes(store, batch)]
     plan = ImportPlan(source=source, batch=batch, register=register, kind=kind)
     items = [n for n in batch.nodes if register is not None and n.kind == kind]
     others = [n for n in batch.nodes if not (register is not None and n.kind == kind)]
     held = _held(store, (n.id for n in batch.nodes))
-    clashed = {n.id for n in batch.nodes if n.id in held and held[n.id].title != n.title}
+    # a node whose id the store gives to another title is not imported, nor are its links
+    # (a register's own items only when no item of the register matched them, below)
+    clashed = {n.id for n in others if n.id in held and not same_item(held[n.id], n)}
+    own_ids: dict[str, str] = {}
     if register is not None:
         olds = [n for n in store.nodes([kind]) if n.props.get("register") == register]
         pairs = match_questions(olds, items)
@@ -198,25 +200,22 @@ def plan_batch(
             else:
                 plan.unchanged.append((old, node))
         plan.gone = [n for i, n in enumerate(olds) if i not in matched_old]
-        # a fresh item whose id is taken (another register, an unmatched old one, a node
-        # elsewhere) gets a suffixed id of its own
+        # a fresh item whose id the same item holds elsewhere (the same title in another
+        # register, say) gets a suffixed id of its own; one whose id another title holds is
+        # not imported
+        clashed |= {n.id for n in fresh if n.id in held and not same_item(held[n.id], n)}
         taken = {n.id for n in batch.nodes}
-        busy = [n for n in fresh if n.id in held]
-        free = _free_ids(store, busy, taken)
+        busy = [n for n in fresh if n.id in held and n.id not in clashed]
+        own_ids = _free_ids(store, busy, taken)
         for node in fresh:
-            new_id = free.get(node.id, node.id)
+            if node.id in clashed:
+                continue
+            new_id = own_ids.get(node.id, node.id)
             plan.ids[node.id] = new_id
             plan.added.append(node if new_id == node.id else replace(node, id=new_id))
-        clashed -= set(free)
-        if free:
-            shown = [f"{held[i].title!r}: {i} -> {free[i]}" for i in list(free)[:_SHOWN]]
-            more = len(free) - len(shown)
-            notes.append(
-                render("note_own_ids", lang, count=len(free), register=register)
-                + "; ".join(shown)
-                + (" " + render("and_more", lang, count=more) if more > 0 else "")
-            )
     for node in others:
+        if node.id in clashed:
+            continue
         if node.id in held:
             plan.present.append(held[node.id])
         else:
@@ -224,6 +223,15 @@ def plan_batch(
             plan.ids[node.id] = node.id
     for node in plan.present:
         plan.ids.setdefault(node.id, node.id)
+    notes = [*batch.notes, *id_clashes(store, batch, lang, only=clashed)]
+    if own_ids:
+        shown = [f"{held[i].title!r}: {i} -> {own_ids[i]}" for i in list(own_ids)[:_SHOWN]]
+        more = len(own_ids) - len(shown)
+        notes.append(
+            render("note_own_ids", lang, count=len(own_ids), register=register)
+            + "; ".join(shown)
+            + (" " + render("and_more", lang, count=more) if more > 0 else "")
+        )
     edges: dict[str, Edge] = {}
     for edge in batch.edges:
         if edge.src in clashed or edge.dst in clashed:

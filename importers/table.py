@@ -515,10 +515,6 @@ def read_table(
                 for i, (h, v) in enumerate(zip(header, row.cells, strict=False))
             }
             result.rejects.append(Reject(row.number, cells, [str(p) for p in row.problems]))
-    if store is not None:
-        present = sum(1 for n in batch.nodes if store.get_node(n.id) is not None)
-        if present:
-            batch.notes.append(render("note_present", lang, count=present))
     return result
 
 

@@ -42,6 +42,7 @@ class ImportBatchInfo:
     at: str
     actor: str
     source: str
+    format: str
     register: str | None
     counts: Mapping[str, int]
     handovers: Mapping[str, int]
@@ -56,6 +57,7 @@ class ImportBatchInfo:
             at=str(data.get("started_at") or record.created_at or ""),
             actor=str(data.get("actor") or record.updated_by or ""),
             source=str(data.get("source") or ""),
+            format=str(data.get("format") or ""),
             register=data.get("register"),
             counts=dict(data.get("counts") or {}),
             handovers=dict(data.get("handovers") or {}),

@@ -153,7 +153,7 @@ def test_an_id_held_by_another_title_is_said(
     store.add_node(Node("kq:x", "knowledge_question", "如何验证模型?"))  # as old versions made it
     path = _write_titles(tmp_path / "q.csv", ["Πώς μετράμε την ποιότητα;"], ids=["kq:x"])
     result = CliRunner().invoke(
-        cli, ["--store", _location(store, backend), "import", "table", str(path)]
+        cli, ["--store", _location(store, backend), "import", "table", str(path), "--lang", "en"]
     )
     assert result.exit_code == 0, result.output
     assert "kq:x is already in the store as '如何验证模型?'" in result.output

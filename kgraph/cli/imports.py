@@ -44,5 +44,5 @@ def seed(ctx: Context, folder: Path | None, force: bool) -> None:
         click.echo(f"store {store.location} already holds data; not seeding")
         return
     batch = read_seed(folder or seed_folder())
-    result = apply_batch(store, batch)
+    result = apply_batch(store, batch, format="seed")
     click.echo(f"seeded {store.location}: {result.nodes_added} nodes, {result.edges_added} edges")

@@ -13,6 +13,7 @@ again from the suggestions for its columns.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,23 @@ def session(upload: Upload) -> ImportSession:
         st.session_state[key] = found
     found.store, found.lang, found.actor = state.store(), i18n.lang(), state.actor()
     return found
+
+
+def uploader_texts() -> None:
+    """Streamlit writes its file uploaders' button and size line in English only: replace
+    them, by style (no markup from anyone's text), with the catalogue's in the UI language."""
+    button, limits = json.dumps(t("import_upload_button")), json.dumps(t("import_upload_hint"))
+    dropzone = '[data-testid="stFileUploaderDropzone"]'
+    st.html(
+        "<style>"
+        f'{dropzone} [data-testid="stBaseButton-secondary"] p {{font-size: 0}}'
+        f'{dropzone} [data-testid="stBaseButton-secondary"] p::after '
+        f"{{content: {button}; font-size: 1rem}}"
+        f'{dropzone} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}'
+        f'{dropzone} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
+        f"{{content: {limits}; font-size: 0.875rem}}"
+        "</style>"
+    )
 
 
 def field_label(name: str) -> str:
@@ -336,6 +354,8 @@ def _values(
             if not found:
                 st.caption(t("import_values_none"))
                 continue
+            if places is not None:
+                st.caption(t("import_values_place_help"))
             grid = st.columns(3)
             for i, (value, count) in enumerate(found):
                 target = _value_widget(grid, i, name, value, count, places)

@@ -67,7 +67,7 @@ def _seed_if_empty(store: GraphStore) -> None:
     from kgraph.importers import apply_batch
     from kgraph.importers import seed as seed_importer
 
-    apply_batch(store, seed_importer.read(folder))
+    apply_batch(store, seed_importer.read(folder), format="seed")
 
 
 @st.cache_resource(show_spinner=False)

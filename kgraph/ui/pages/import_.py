@@ -27,7 +27,7 @@ from kgraph.importers.tabular_source import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
 from kgraph.importers.undo import import_batches, undo_import
 from kgraph.ui import i18n, state, widgets
 from kgraph.ui.i18n import t
-from kgraph.ui.import_form import Choices, Upload, choose, session
+from kgraph.ui.import_form import Choices, Upload, choose, session, uploader_texts
 
 SUFFIXES = [s.lstrip(".") for s in (*SPREADSHEET_SUFFIXES, *CSV_SUFFIXES)]
 UPLOAD = "import_upload"
@@ -147,10 +147,7 @@ def _comparison(plan: ImportPlan) -> None:
         t("import_diff_others", others=others, edges=len(plan.edges), present=len(plan.present))
     )
     col_title, col_kind = t("col_title"), t("col_kind")
-    _diff_table(
-        t("import_diff_added"),
-        [{col_title: n.title, col_kind: i18n.kind_label(n.kind)} for n in plan.added],
-    )
+    _diff_table(t("import_diff_added"), [{col_title: n.title} for n in items])
     _diff_table(
         t("import_diff_changed"),
         [
@@ -170,6 +167,15 @@ def _comparison(plan: ImportPlan) -> None:
         t("import_diff_gone"),
         [{col_title: n.title, t("col_source"): n.source} for n in plan.gone],
     )
+    if others:
+        _diff_table(
+            t("import_diff_other_items"),
+            [
+                {col_title: n.title, col_kind: i18n.kind_label(n.kind)}
+                for n in plan.added
+                if n not in items
+            ],
+        )
 
 
 def _handovers(plan: ImportPlan) -> None:
@@ -182,7 +188,7 @@ def _handovers(plan: ImportPlan) -> None:
         {t("col_handover"): i18n.status_label(s), t("import_handovers_n"): n}
         for s, n in plan.handovers.items()
     ]
-    widgets.table(pd.DataFrame(rows), hide_index=True)
+    widgets.table(pd.DataFrame(rows), hide_index=True, width="content")
     if not plan.steering_changes or plan.steering is None:
         return
     before, after = plan.steering["before"], plan.steering["after"]
@@ -303,7 +309,7 @@ def _batches() -> None:
             {
                 t("import_b_when"): messages.local_time(b.at),
                 t("import_b_who"): b.actor,
-                t("import_b_source"): b.source,
+                t("import_b_source"): t("import_b_seed") if b.format == "seed" else b.source,
                 t("import_b_register"): b.register or "",
                 t("import_b_added"): b.counts.get("nodes_added", 0),
                 t("import_b_changed"): b.counts.get("updated", 0),
@@ -349,12 +355,13 @@ def render() -> None:
         return
     if not state.actor():
         st.info(t("name_needed"), icon=":material/person:")
-    _done()
+    uploader_texts()
     file = st.file_uploader(t("import_file"), type=SUFFIXES, key=UPLOAD)
     if file is not None:
         _upload(Upload(file.name, file.getvalue()))
     else:
         st.session_state.pop(CHECKED, None)
+    _done()  # where the plan was, so it is in view after the button was pressed
     _batches()
 
 
