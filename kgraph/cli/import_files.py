@@ -69,11 +69,18 @@ def _counts_text(counts: dict[str, int], lang: str) -> str:
 
 
 def _steering_text(steering: dict[str, dict[str, int]], lang: str) -> str:
+    from kgraph.importers.messages import render
     from kgraph.texts import status_label
 
     before, after = steering["before"], steering["after"]
     return ", ".join(
-        f"{status_label(s, lang)} {before.get(s, 0)} -> {after.get(s, 0)}"
+        render(
+            "plan_steering_move",
+            lang,
+            status=status_label(s, lang),
+            before=before.get(s, 0),
+            after=after.get(s, 0),
+        )
         for s in after
         if before.get(s, 0) != after.get(s, 0)
     )

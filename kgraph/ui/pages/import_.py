@@ -194,7 +194,13 @@ def _handovers(plan: ImportPlan) -> None:
     before, after = plan.steering["before"], plan.steering["after"]
     changed = [s for s in after if before.get(s, 0) != after.get(s, 0)]
     moves = ", ".join(
-        f"{i18n.status_label(s)} {before.get(s, 0)} → {after.get(s, 0)}" for s in changed
+        t(
+            "import_steering_move",
+            status=i18n.status_label(s),
+            before=before.get(s, 0),
+            after=after.get(s, 0),
+        )
+        for s in changed
     )
     if "accepted" in changed:
         st.warning(t("import_steering_accepted", moves=moves), icon=":material/warning:")
