@@ -31,10 +31,6 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-import numpy as np
-from scipy import sparse
-
-from kgraph.analysis._text import stem_ngrams
 from kgraph.importers.batching import batches
 from kgraph.model import Node, fold, normalise_title
 
@@ -60,6 +56,9 @@ def _ratio(a: str, b: str) -> float:
 
 def _features(title: str) -> list[str]:
     """Stems and stem pairs; a title of stop words only keeps its folded words."""
+    # here: importing kgraph.analysis loads every analysis, which a first import never needs
+    from kgraph.analysis._text import stem_ngrams
+
     return stem_ngrams(title) or _WORD.findall(fold(title))
 
 
@@ -67,6 +66,8 @@ def _candidates(
     old_titles: Sequence[str], new_titles: Sequence[str], k: int
 ) -> list[tuple[int, int]]:
     """(old index, new index) of each new title's ``k`` nearest old titles by cosine."""
+    import numpy as np  # here: planning a first import never needs them
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if not old_titles or not new_titles:
