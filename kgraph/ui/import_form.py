@@ -13,7 +13,6 @@ again from the suggestions for its columns.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,10 +94,20 @@ def session(upload: Upload) -> ImportSession:
     return found
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: letters, digits, spaces and plain punctuation as
+    they are, every other character as a CSS escape, so nothing can end the string or the
+    style element."""
+    kept = " .,:;()'-"
+    return '"' + "".join(c if c.isalnum() or c in kept else f"\\{ord(c):x} " for c in text) + '"'
+
+
 def uploader_texts() -> None:
-    """Streamlit writes its file uploaders' button and size line in English only: replace
-    them, by style (no markup from anyone's text), with the catalogue's in the UI language."""
-    button, limits = json.dumps(t("import_upload_button")), json.dumps(t("import_upload_hint"))
+    """Streamlit writes its file uploaders' button and size line in English only
+    (hard-coded in its front end): replace them, by style alone, with the catalogue's
+    texts in the UI language. The one HTML the dashboard writes besides the network page:
+    a style element of constant rules and ``css_string`` texts, no markup, no user text."""
+    button, limits = css_string(t("import_upload_button")), css_string(t("import_upload_hint"))
     dropzone = '[data-testid="stFileUploaderDropzone"]'
     st.html(
         "<style>"
