@@ -3,7 +3,7 @@
 ``python -m benchmarks.reimport_threshold`` scores every question of version 1 of
 ``tests/data/registers`` against every question of version 2 and prints: the lowest score
 of a question with its own (reworded) later version, the highest score of a question with
-any other question, and where ``kgraph.importers.reimport.THRESHOLD`` sits between them.
+any other question, and where ``kgraph.importers.matching.THRESHOLD`` sits between them.
 The generator says which rows are the same question (``REWORDED``, ``DROPPED``).
 """
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kgraph.importers import mapping_file, table
-from kgraph.importers.reimport import THRESHOLD, similarity
+from kgraph.importers.matching import THRESHOLD, similarity
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "data" / "registers"
 sys.path.insert(0, str(HERE))

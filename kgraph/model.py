@@ -134,9 +134,10 @@ SYSTEM_FIELDS: frozenset[str] = frozenset({"created_at", "updated_at", "updated_
 # --- records -------------------------------------------------------------------------------
 
 #: What a store keeps beside the graph (``GraphStore.add_record``): handover actions,
-#: meetings of the steering group, saved views, a view's layout, import batches and the
-#: titles of imported source files. Collection names reach Cypher only as parameters, but
-#: an allow-list keeps typos and user text out of the store's own namespace.
+#: meetings of the steering group, saved views, a view's layout, import batches, the
+#: titles of imported source files and the registers imported (name and mapping).
+#: Collection names reach Cypher only as parameters, but an allow-list keeps typos and
+#: user text out of the store's own namespace.
 RECORD_COLLECTIONS: tuple[str, ...] = (
     "action",
     "meeting",
@@ -144,6 +145,7 @@ RECORD_COLLECTIONS: tuple[str, ...] = (
     "layout",
     "import_batch",
     "source",
+    "register",
 )
 #: Collections that are presentation state, not data: their writes leave no history
 #: entry and do not move the change marker (``GraphStore.last_change``), so dragging a

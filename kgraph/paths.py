@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parent
 #: Package data: the reviewed City Deal seed (``citydeal/``) and the alias and curated
 #: lists it is made from.
 DATA = PACKAGE / "data"
-#: The Streamlit entry point; its pages are found relative to it, never to the cwd.
+#: The Streamlit entry point (``app.py`` of a checkout serves this same script); its pages
+#: are ``kgraph.ui.pages.PAGES``, absolute paths, never relative to the cwd.
 APP = PACKAGE / "ui" / "entry" / "app.py"
 #: The dashboard's Streamlit settings: Streamlit reads ``.streamlit/config.toml`` beside
 #: the entry point wherever it is started.

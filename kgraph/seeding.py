@@ -22,8 +22,12 @@ def seed_store(store: GraphStore, folder: Path | None = None) -> tuple[int, int]
     from kgraph.paths import seed_folder
 
     batch = read_seed(folder or seed_folder())
-    result = apply_batch(store, batch, actor=SEED_ACTOR)
     cited = {sources.parse(n.source).file for n in batch.nodes if n.source}
-    if sources.SEED_REPORT in cited:
-        sources.register_source(store, sources.SEED_REPORT, sources.SEED_TITLE, actor=SEED_ACTOR)
+    with store.transaction(actor=SEED_ACTOR):
+        # the report's title first: the import then keeps it instead of naming the file
+        if sources.SEED_REPORT in cited:
+            sources.register_source(
+                store, sources.SEED_REPORT, sources.SEED_TITLE, actor=SEED_ACTOR
+            )
+        result = apply_batch(store, batch, actor=SEED_ACTOR, format="seed")
     return result.nodes_added, result.edges_added

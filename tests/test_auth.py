@@ -28,6 +28,7 @@ from kgraph.errors import (
     InputError,
     KGraphError,
     NotFoundError,
+    OutputError,
     PermissionDenied,
     ValidationError,
 )
@@ -99,7 +100,8 @@ def test_the_file_is_replaced_atomically(users: UsersFile, monkeypatch: pytest.M
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    # kgraph.atomic turns the OSError into one line that says nothing was changed
+    with pytest.raises(OutputError, match="disk full; nothing was changed"):
         users.add("bea", "editor", PASSWORD)
     monkeypatch.undo()
     assert users.path.read_bytes() == before  # the old file, whole

@@ -132,3 +132,15 @@ def test_the_page_harness_measures_a_page_and_flags_a_missed_budget(tmp_path: Pa
     missed = pages.report("M", fake, None, {p: 0.001 for p in pages.PAGES}, echo=lines.append)
     assert any("MISSED" in line for line in lines)
     assert len([m for m in missed if "cache file removed" in m]) == len(pages.PAGES)
+
+
+def test_register_reimport_benchmark_runs_old_beside_new(tmp_path: Path) -> None:
+    from benchmarks import reimport_scale
+
+    out = tmp_path / "reimport.json"
+    assert reimport_scale.main(["--rows", "60", "--scale", "XS", "--out", str(out)]) == 0
+    (row,) = json.loads(out.read_text())["sizes"]
+    assert row["changes"] == {"reworded": 3, "renumbered": 3, "new": 1, "gone": 1}
+    for method in ("new", "old"):
+        assert row[method]["cpu_s"] >= 0 and row[method]["peak_rss_mb"] > 0, row
+    assert row["agreement"]["same"] == row["agreement"]["old"] == row["agreement"]["new"]

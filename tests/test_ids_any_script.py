@@ -141,7 +141,7 @@ def test_cli_add_and_import_in_other_scripts(
     path = _write_titles(tmp_path / "greek.csv", SCRIPTS[4:5])
     result = runner.invoke(cli, ["--store", location, "import", "table", str(path)])
     assert result.exit_code == 0, result.output
-    assert "added 1 nodes" in result.output
+    assert "1 items en 0 verbindingen toegevoegd" in result.output
     for title in SCRIPTS[1:4]:  # a second Chinese question, two Russian ones
         add(title)
     assert {n.title for n in store.nodes(["knowledge_question"])} == set(SCRIPTS[:5])
@@ -153,7 +153,7 @@ def test_an_id_held_by_another_title_is_said(
     store.add_node(Node("kq:x", "knowledge_question", "如何验证模型?"))  # as old versions made it
     path = _write_titles(tmp_path / "q.csv", ["Πώς μετράμε την ποιότητα;"], ids=["kq:x"])
     result = CliRunner().invoke(
-        cli, ["--store", _location(store, backend), "import", "table", str(path)]
+        cli, ["--store", _location(store, backend), "import", "table", str(path), "--lang", "en"]
     )
     assert result.exit_code == 0, result.output
     assert "kq:x is already in the store as '如何验证模型?'" in result.output

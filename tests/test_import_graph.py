@@ -119,10 +119,12 @@ def test_cli_import_graph(tmp_path: Path) -> None:
     result = runner.invoke(
         cli, ["--store", db, "import", "graph", str(GRAPHS / "yed.graphml"), "--dry-run"]
     )
-    assert result.exit_code == 0 and "would add 3 nodes and 2 edges" in result.output
+    assert result.exit_code == 0 and "3 nieuw" in result.output
+    assert "2 nieuwe verbindingen" in result.output and "niets geschreven" in result.output
     result = runner.invoke(cli, ["--store", db, "import", "graph", str(GRAPHS / "yed.graphml")])
-    assert "added 3 nodes and 2 edges" in result.output
-    result = runner.invoke(cli, ["--store", db, "import", "graph", str(GRAPHS / "yed.graphml")])
-    assert "added 0 nodes and 0 edges" in result.output
+    assert "3 items en 2 verbindingen toegevoegd" in result.output
+    again = ["--store", db, "import", "graph", str(GRAPHS / "yed.graphml"), "--lang", "en"]
+    result = runner.invoke(cli, again)
+    assert "0 items and 0 links added" in result.output and "3 were there already" in result.output
     result = runner.invoke(cli, ["--store", db, "import", "graph", str(GRAPHS / "bomb.graphml")])
     assert result.exit_code == 2 and "DTDForbidden" in result.output

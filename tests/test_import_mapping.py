@@ -1,13 +1,16 @@
-"""Column suggestions and sample values (``kgraph.importers.mapping``) and the chunked,
-all-or-nothing write with progress (``kgraph.importers.runner``) that the CLI and the
-Importeren page share; the write runs on both backends."""
+"""Column suggestions and sample values (``kgraph.importers.mapping``), the one batching
+helper and the one all-or-nothing import write with progress (``kgraph.importers.apply``)
+that the CLI and the Importeren page share; the write runs on both backends."""
 
 from __future__ import annotations
 
 import pytest
 
 from kgraph.errors import KGraphError
-from kgraph.importers import ImportBatch, mapping, runner
+from kgraph.importers import ImportBatch, apply_batch, mapping
+from kgraph.importers.apply import apply_plan
+from kgraph.importers.batching import batches, count
+from kgraph.importers.plan import plan_batch
 from kgraph.model import Edge, Node
 from kgraph.store.base import GraphStore
 
@@ -65,42 +68,37 @@ def _batch(n: int) -> ImportBatch:
     return ImportBatch("test", nodes=nodes, edges=edges)
 
 
-def test_chunks_put_nodes_before_edges() -> None:
-    parts = runner.chunks(_batch(5), size=2)
-    assert [(len(p.nodes), len(p.edges)) for p in parts] == [
-        (2, 0),
-        (2, 0),
-        (2, 0),
-        (0, 2),
-        (0, 2),
-        (0, 1),
-    ]
+def test_batches_cut_in_order_and_refuse_an_empty_size() -> None:
+    assert [list(p) for p in batches(range(5), 2)] == [[0, 1], [2, 3], [4]]
+    assert count(list(range(5)), 2) == 3 and count([], 2) == 0
     with pytest.raises(ValueError):
-        runner.chunks(_batch(1), size=0)
+        list(batches([1], 0))
 
 
-def test_apply_in_chunks_reports_progress_and_adds_once(store: GraphStore) -> None:
+def test_the_write_path_reports_progress_and_adds_once(store: GraphStore) -> None:
     seen: list[tuple[int, int]] = []
-    result = runner.apply_in_chunks(
-        store, _batch(7), actor="Ada", chunk=3, progress=lambda d, t: seen.append((d, t))
-    )
-    assert (result.nodes_added, result.edges_added) == (8, 7)
-    assert seen == [(i, 6) for i in range(1, 7)]
+    plan = plan_batch(store, _batch(7), source="test")
+    applied = apply_plan(store, plan, actor="Ada", progress=lambda d, t: seen.append((d, t)))
+    assert (applied.nodes_added, applied.edges_added) == (8, 7)
+    # one part of nodes, one of edges, then the batch record: the bar reaches its end
+    assert seen == [(1, 3), (2, 3), (3, 3)]
     assert store.get_node("kq:chunk-6") is not None
     assert len(store.edges(["RAISED_IN"])) == 7
     assert store.history(target="kq:chunk-0")[-1].actor == "Ada"
-    again = runner.apply_in_chunks(store, _batch(7), chunk=3)
+    again = apply_batch(store, _batch(7))
     assert (again.nodes_added, again.edges_added) == (0, 0)
 
 
-def test_apply_in_chunks_is_all_or_nothing(store: GraphStore) -> None:
+def test_the_write_path_is_all_or_nothing(store: GraphStore) -> None:
     batch = _batch(4)
-    # the last chunk fails (an edge to a node that does not exist): nothing stays
-    batch.edges.append(Edge("kq:chunk-0", "RAISED_IN", "cop:missing"))
+    plan = plan_batch(store, batch, source="test")
+    # the last write fails (an edge to a node that does not exist): nothing stays
+    plan.edges.append(Edge("kq:chunk-0", "RAISED_IN", "cop:missing"))
     with pytest.raises(KGraphError):
-        runner.apply_in_chunks(store, batch, chunk=2)
+        apply_plan(store, plan)
     assert store.get_node("kq:chunk-0") is None
     assert store.edges(["RAISED_IN"]) == []
+    assert store.count_records("import_batch") == 0
 
 
 def test_distinct_values_are_counted_as_written() -> None:

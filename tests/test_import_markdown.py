@@ -102,10 +102,10 @@ def test_cli_markdown_import(tmp_path: Path) -> None:
     db = str(tmp_path / "m.db")
     runner = CliRunner()
     result = runner.invoke(cli, ["--store", db, "import", "markdown", str(CAA_AGENDA), "--dry-run"])
-    assert result.exit_code == 0 and "would add 60 nodes" in result.output
+    assert result.exit_code == 0 and "60 nieuw" in result.output
     result = runner.invoke(
         cli, ["--store", db, "import", "markdown", str(CAA_AGENDA), "--register", "caa"]
     )
-    assert result.exit_code == 0 and "added 60 nodes" in result.output
+    assert result.exit_code == 0 and "60 items en" in result.output
     result = runner.invoke(cli, ["--store", db, "show", "kq:caa-q1"])
     assert "previous_question_code: Q5" in result.output

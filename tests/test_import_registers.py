@@ -15,7 +15,7 @@ from conftest import DATA, REPO
 
 from kgraph.cli import cli
 from kgraph.errors import InputError
-from kgraph.importers import mapping_file, reimport, table
+from kgraph.importers import mapping_file, matching, table
 from kgraph.importers.tabular_source import choose_sheet, detect_header_row, read_rows
 from kgraph.store.base import GraphStore
 
@@ -118,7 +118,14 @@ def test_two_agendas_with_the_same_codes_do_not_collide(store: GraphStore, tmp_p
     spec.register = None  # default: the file's stem
     mapping_file.save_spec(spec, tmp_path / "m.yaml")
     assert run(store, "import", "table", str(V1), "--mapping", str(SPEC)).exit_code == 0
-    result = run(store, "import", "table", str(other), "--mapping", str(tmp_path / "m.yaml"))
+    # the same layout under another file name: which register is meant must be said once
+    asked = run(store, "import", "table", str(other), "--mapping", str(tmp_path / "m.yaml"))
+    assert asked.exit_code == 2 and 'register "kennisagenda"' in asked.output
+    assert "--register andere-agenda" in asked.output
+    result = run(
+        store, "import", "table", str(other), "--mapping", str(tmp_path / "m.yaml"),
+        "--register", "andere_agenda",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     ids = {n.id for n in store.nodes(["knowledge_question"])}
     assert {R + "1-1-1", "kq:andere-agenda:1-1-1"} <= ids
@@ -212,9 +219,11 @@ def test_waar_belegd_lands_in_and_involves(store: GraphStore) -> None:
     assert run(store, "import", "table", str(V1), "--mapping", str(SPEC)).exit_code == 0
     lands = {(e.src, e.dst): e for e in store.edges(["LANDS_IN"])}
     involves = {(e.src, e.dst): e for e in store.edges(["INVOLVES"])}
-    # a landing place: accepted ("belegd")
+    # a landing place: proposed (a register's placement is no decision), with where from
     edge = lands[(R + "1-1-1", "lp:kennisprogramma-zeespiegelstijging")]
-    assert edge.props["status"] == "accepted"
+    assert edge.props["status"] == "proposed"
+    assert edge.props["note"] == "uit register kennisagenda, kolom Waar belegd"
+    assert "decided_on" not in edge.props and "decided_by" not in edge.props
     # an organisation named as action holder elsewhere: INVOLVES with the column as role
     assert involves[(R + "7-2-1", "org:knmi")].props["role"] in ("Waar belegd", "Actiehouder")
     assert involves[(R + "1-2-1", "org:deltares")].props["role"] in ("Waar belegd", "Actiehouder")
@@ -331,10 +340,7 @@ def test_reimport_reports_and_records_changes(store: GraphStore) -> None:
     assert len(store.history()) == history_before  # a dry run writes nothing
     result = run(store, "import", "table", str(V2), "--mapping", str(SPEC))
     assert result.exit_code == 0, result.output
-    assert (
-        f"{len(reg.ADDED_V2)} toegevoegd" in result.output
-        and "niet meer in de bron" in result.output
-    )
+    assert f"{len(reg.ADDED_V2)} nieuw" in result.output and "niet meer in de bron" in result.output
     after = {n.id: n for n in store.nodes(["knowledge_question"])}
     assert set(before) <= set(after)  # nothing deleted without --prune
     assert len(after) == len(before) + len(reg.ADDED_V2)
@@ -360,7 +366,7 @@ def test_threshold_separates_the_fixture_pairs() -> None:
     from benchmarks.reimport_threshold import pairs
 
     true_scores, false_best = pairs()
-    assert max(false_best) < reimport.THRESHOLD <= min(true_scores)
+    assert max(false_best) < matching.THRESHOLD <= min(true_scores)
 
 
 # --- stderr, bounds, rejects -------------------------------------------------------------
@@ -535,7 +541,7 @@ def test_rejects_never_overwrite_the_input_or_an_existing_file(tmp_path: Path) -
     ]
     runner = CliRunner()
     result = runner.invoke(cli, [*args, "--skip-invalid", str(source)])
-    assert result.exit_code == 2 and "invoerbestand" in result.output
+    assert result.exit_code == 2 and "is the file being read; not replaced" in result.output
     assert source.read_bytes() == errors.read_bytes()
     alias = tmp_path / "sub" / ".." / "errors.csv"
     (tmp_path / "sub").mkdir()

@@ -258,7 +258,8 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
         cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS), "--dry-run"]
     )
     assert result.exit_code == 0, result.output
-    assert "would add 6 nodes and 5 edges" in result.output
+    assert "6 nieuw" in result.output and "5 nieuwe verbindingen" in result.output
+    assert "proefdraai: niets geschreven" in result.output
     assert "kq:questions-semicolon-utf8:q3" in result.output
     store = EmbeddedStore(db)
     assert store.is_empty()
@@ -266,12 +267,12 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(
         cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS)]
     )
-    assert "added 6 nodes and 5 edges" in result.output
+    assert "6 items en 5 verbindingen toegevoegd" in result.output
     result = runner.invoke(
         cli, ["--store", str(db), "import", "table", str(path), *_maps(QUESTIONS), "--lang", "en"]
     )
-    assert "added 0 nodes and 0 edges" in result.output
-    assert "0 added, 0 changed, 3 unchanged" in result.output  # the same register again
+    assert "0 items and 0 links added" in result.output
+    assert "0 new, 0 changed, 3 unchanged" in result.output  # the same register again
 
 
 # --- relations -----------------------------------------------------------------------
@@ -303,7 +304,10 @@ def test_relations_reuse_nodes_by_title_in_store_and_file(
     ]
     edges = {(e.src, e.kind, e.dst): dict(e.props) for e in batch.edges}
     assert edges[("cq:hoe-borgen-we-meetnetten", "RAISED_IN", "cop:lm")] == {}
-    assert edges[("cq:hoe-borgen-we-meetnetten", "LANDS_IN", "lp:dmi")] == {"status": "proposed"}
+    assert edges[("cq:hoe-borgen-we-meetnetten", "LANDS_IN", "lp:dmi")] == {
+        "status": "proposed",
+        "note": "uit register cq, kolom Landingsplaats",
+    }
     assert ("cq:hoe-borgen-we-meetnetten", "LANDS_IN", "lp:ai-compass") in edges
     assert ("cq:hoe-delen-we-meetdata", "LANDS_IN", "lp:dmi") in edges
     assert ("cq:hoe-delen-we-meetdata", "RELATES_TO", "cq:hoe-borgen-we-meetnetten") in edges
@@ -336,7 +340,7 @@ def test_large_file_reports_progress(tmp_path: Path) -> None:
         cli,
         ["--store", str(tmp_path / "b.db"), "import", "table", str(path), "--map", "title=Vraag"],
     )
-    assert result.exit_code == 0 and "added 1200 nodes" in result.output
+    assert result.exit_code == 0 and "1200 items en 0 verbindingen toegevoegd" in result.output
     # one bar while reading, one while the single transaction writes its chunks
     assert "reading big.csv" in result.stderr and "writing" in result.stderr
 

@@ -1,16 +1,18 @@
-"""kgraph as a real package: the wheel holds the app, its pages, the seed and the settings,
-and a non-editable install seeds and serves from an empty folder.
+"""kgraph as a real package and as a checkout: the wheel holds the app, its pages, the
+importers, the seed and the settings, and a non-editable install seeds and serves from an
+empty folder; an editable install finds ``kgraph.importers`` in ``importers/``; a fresh
+checkout's ``streamlit run app.py`` serves the dashboard behind the host check.
 
 Stays fast and offline: the wheel is built without build isolation (setuptools comes with
-the dev dependencies) from a copy of just ``kgraph/``, ``pyproject.toml`` and the README,
-and installed with ``--no-deps --no-index`` into a fresh venv that sees this environment's
-dependencies through a ``.pth`` line. That line adds a plain folder, whose own ``.pth``
-files (the editable install's) are not run, so ``import kgraph`` finds the wheel only.
+the dev dependencies) from a copy of just ``kgraph/``, ``importers/``, ``pyproject.toml``
+and the README, and installed with ``--no-deps --no-index`` into a fresh venv that sees
+this environment's dependencies through a ``.pth`` line. That line adds a plain folder,
+whose own ``.pth`` files (the editable install's) are not run, so ``import kgraph`` finds
+the wheel only.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
@@ -19,6 +21,8 @@ import subprocess
 import sys
 import sysconfig
 import time
+import tomllib
+import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -26,17 +30,12 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, chromium_or_skip
 
-from kgraph.paths import APP
+from kgraph.paths import APP, STREAMLIT_CONFIG
+from kgraph.ui import pages
+from kgraph.ui.i18n import STRINGS
 
-PAGES = [entry[0] for entry in ast.literal_eval(
-    next(
-        node.value
-        for node in ast.parse(APP.read_text("utf-8")).body
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES"
-    )
-)]  # fmt: skip
 DATA_FILES = [
     "kgraph/data/citydeal/nodes.yaml",
     "kgraph/data/citydeal/edges.yaml",
@@ -51,17 +50,24 @@ DATA_FILES = [
 
 
 def _page_names() -> list[str]:
-    """The pages as paths in the wheel (they are named relative to the entry point)."""
-    return [(APP.parent / page).resolve().relative_to(REPO).as_posix() for page in PAGES]
+    """The pages as paths in the wheel."""
+    return [page.path.relative_to(REPO).as_posix() for page in pages.PAGES]
+
+
+def _package_source(dest: Path) -> Path:
+    """A copy of only what the package is made of, its ``kgraph/importers`` link kept."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("kgraph", "importers"):
+        shutil.copytree(REPO / folder, dest / folder, symlinks=True, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, dest / name)
+    return dest
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built from a copy of only what the package is made of."""
-    src = tmp_path_factory.mktemp("src")
-    shutil.copytree(REPO / "kgraph", src / "kgraph", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, src / name)
+    src = _package_source(tmp_path_factory.mktemp("src"))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -119,7 +125,8 @@ def test_the_wheel_holds_the_app_its_pages_the_seed_and_the_settings(wheel: Path
     assert "kgraph/ui/entry/app.py" in names
     missing = [n for n in [*_page_names(), *DATA_FILES] if n not in names]
     assert not missing, missing
-    assert "kgraph/importers/seed.py" in names
+    importers = {f"kgraph/importers/{p.name}" for p in (REPO / "importers").glob("*.py")}
+    assert "kgraph/importers/seed.py" in importers and importers <= names
     tops = {n.split("/", 1)[0] for n in names}
     assert tops == {
         "kgraph",
@@ -131,6 +138,26 @@ def test_the_wheel_holds_the_app_its_pages_the_seed_and_the_settings(wheel: Path
                if "extra ==" not in r}  # fmt: skip
     assert {"numpy", "scipy", "streamlit", "pyvis", "scikit-learn"} <= runtime
     assert not runtime & {"pytest", "ruff", "mypy", "playwright"}, "dev tools are not runtime"
+
+
+def test_importers_are_one_package_kgraph_importers_in_a_checkout() -> None:
+    """``importers/`` at the top of the repository is ``kgraph.importers``: the link makes
+    Python, setuptools, mypy and pytest see one package (see the README's layout)."""
+    link = REPO / "kgraph" / "importers"
+    assert link.is_symlink() and os.readlink(link) == "../importers"
+    import kgraph.importers.table
+
+    assert Path(kgraph.importers.table.__file__).resolve().parent == REPO / "importers"
+    assert not list((REPO / "importers").glob("**/importers")), "no second link inside"
+
+
+def test_the_checkouts_streamlit_settings_are_the_packages_on_loopback() -> None:
+    """``streamlit run app.py`` reads ``.streamlit/config.toml`` beside it: the installed
+    dashboard's settings, and 127.0.0.1 as ``kgraph serve`` listens without sign-in."""
+    package = tomllib.loads(STREAMLIT_CONFIG.read_text("utf-8"))
+    checkout = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert checkout["server"].pop("address") == "127.0.0.1"
+    assert checkout == package
 
 
 def test_the_entry_point_is_alone_in_its_folder() -> None:
@@ -165,22 +192,24 @@ def test_installed_app_runs_every_page(venv: Path, empty: Path) -> None:
     env = _env(empty.parent)
     subprocess.run([str(venv / "bin" / "kgraph"), "seed"], cwd=empty, env=env, check=True)
     script = (
-        "import math, sys\n"
+        "import math\n"
         "from streamlit.testing.v1 import AppTest\n"
         "from kgraph.paths import APP\n"
+        "from kgraph.ui.pages import PAGES\n"
         "at = AppTest.from_file(str(APP), default_timeout=math.inf).run()\n"
         "assert not at.exception, [e.message for e in at.exception]\n"
-        "for page in sys.argv[1:]:\n"
-        "    at.switch_page(page).run()\n"
+        "for page in PAGES:\n"
+        "    at.switch_page(str(page.path)).run()\n"
         "    assert not at.exception, (page, [e.message for e in at.exception])\n"
-        "    print(page, [t.value for t in at.title])\n"
+        "    print(page.path, [t.value for t in at.title])\n"
     )
     out = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", script, *PAGES],
+        [str(venv / "bin" / "python"), "-c", script],
         cwd=empty, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
-    assert len(out.stdout.splitlines()) == len(PAGES)
+    assert len(out.stdout.splitlines()) == len(pages.PAGES)
+    assert all(line.startswith(str(venv)) for line in out.stdout.splitlines()), out.stdout
     assert "['Overzicht']" in out.stdout.splitlines()[0]
 
 
@@ -252,3 +281,111 @@ def test_installed_app_brings_its_streamlit_settings(venv: Path, empty: Path) ->
         "server.fileWatcherType": "none",
         "server.runOnSave": False,
     }
+
+
+def test_an_editable_install_finds_the_importers_in_their_folder(
+    tmp_path_factory: pytest.TempPathFactory, empty: Path
+) -> None:
+    """``pip install -e .``: the checkout's own files are imported, ``kgraph.importers``
+    from ``importers/``, from any folder."""
+    src = _package_source(tmp_path_factory.mktemp("editable-src"))
+    root = tmp_path_factory.mktemp("editable-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    # first the dependencies (setuptools among them: the build runs in that venv)
+    purelib = sysconfig.get_path("purelib", vars={"base": str(root), "platbase": str(root)})
+    Path(purelib, "kgraph-test-dependencies.pth").write_text(
+        "\n".join(_dependency_folders()) + "\n", encoding="utf-8"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         "--no-deps", "--no-build-isolation", "--no-index", "--editable", str(src)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    out = subprocess.run(
+        [str(python), "-c", "import kgraph.importers.table as t, kgraph.ui.dashboard as d; "
+         "print(t.__file__); print(d.__file__)"],
+        cwd=empty, env=_env(empty.parent), capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    table, dashboard = (Path(line).resolve() for line in out.stdout.split())
+    assert table == src / "importers" / "table.py"
+    assert dashboard == src / "kgraph" / "ui" / "dashboard.py"
+
+
+def _fresh_checkout(dest: Path) -> Path:
+    """The files a clone of this working tree holds (tracked and new, not ignored), links
+    kept: no build folder, no egg-info, no caches."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source, target = REPO / name, dest / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the working tree, not yet committed
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, target)
+    return dest
+
+
+def test_a_fresh_checkout_serves_the_dashboard_with_streamlit_run_app_py(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """``streamlit run app.py`` in a fresh checkout: its own code, on 127.0.0.1, 403 for a
+    request naming another host, and the dashboard's first page in a real browser."""
+    checkout = _fresh_checkout(tmp_path_factory.mktemp("checkout"))
+    assert not (checkout / "pages").exists(), "Streamlit would run a pages/ folder ungated"
+    home = tmp_path_factory.mktemp("checkout-home")
+    env = _env(home)
+    env["KGRAPH_USERS"] = str(home / "no-users.json")
+    env.pop("KGRAPH_ALLOWED_HOSTS", None)
+    where = subprocess.run(
+        [sys.executable, "-c", "import kgraph.importers, kgraph; "
+         "print(kgraph.__file__); print(kgraph.importers.__file__)"],
+        cwd=checkout, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert all(Path(p).is_relative_to(checkout) for p in where.stdout.split()), where.stdout
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (home / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+        cwd=checkout, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:  # until it answers or exits; no deadline (a busy machine is slow)
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, (home / "streamlit.log").read_text()
+            time.sleep(0.3)
+        forged = urllib.request.Request(url, headers={"Host": f"evil.example:{port}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=30)
+        assert refused.value.code == 403
+        chromium = chromium_or_skip()
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                        args=["--headless", "--no-sandbox", "--disable-gpu"])  # fmt: skip
+            try:
+                page = browser.new_page()
+                page.goto(url)
+                page.get_by_role("heading", name="Overzicht").first.wait_for(timeout=300_000)
+                assert page.get_by_text(STRINGS["your_name"]["nl"]).count() >= 1
+            finally:
+                browser.close()
+    finally:
+        proc.terminate()
+        proc.wait()
+        log.close()
+    assert "refused http" in (home / "streamlit.log").read_text()

@@ -32,6 +32,7 @@ from kgraph.importers import seed as seed_importer
 from kgraph.model import Edge, Node
 from kgraph.paths import APP, seed_folder
 from kgraph.store.embedded import EmbeddedStore
+from kgraph.ui import pages
 
 pytestmark = pytest.mark.browser
 
@@ -51,17 +52,8 @@ XSS_TITLE = '<img src=x onerror="alert(1)"><script>alert(2)</script> Hoe lekt da
 XSS_ID = "kq:xss-proef"
 MD_TITLE = "![x](http://127.0.0.1:9/x.png) <b>x</b> https://evil.example a@b.nl\n# H"
 MD_ID = "cq:markdown-proef"
-PAGES = {
-    "overzicht": "",
-    "verkennen": "verkennen",
-    "vragen": "vragen",
-    "overdracht": "overdracht",
-    "export": "export",
-    "importeren": "importeren",
-    "geschiedenis": "geschiedenis",
-    "vergelijkbare-vragen": "vergelijkbare-vragen",
-    "hiaten": "hiaten",
-}
+#: page URL name -> the path it is opened at (the first page is the root), from the one list
+PAGES = {page.url: "" if i == 0 else page.url for i, page in enumerate(pages.PAGES)}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 WAIT_MS = 300_000  # a hang bound, far beyond any slowness
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 from test_ui_browser import (  # noqa: F401 (fixtures)
     ARTIFACTS,
     SESSIONS,
@@ -32,8 +32,8 @@ from test_ui_browser import (  # noqa: F401 (fixtures)
     wait_idle,
 )
 
-from kgraph.importers import mapping_file, reimport
-from kgraph.importers import table as table_importer
+from kgraph.importers import mapping_file
+from kgraph.importers.session import ImportSession
 from kgraph.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.browser
@@ -96,7 +96,9 @@ def test_a_register_and_its_newer_version_through_the_browser(
     # map: organisation from the action holder, theme from Thema
     pick(pg, "Organisatie", "Actiehouder")
     pick(pg, "Kennisthema", "Thema")
-    register = pg.get_by_role("textbox", name="Register")
+    # a new register (the store holds none yet), named once
+    assert selected(pg, "Register") == "Nieuw register…"
+    register = pg.get_by_role("textbox", name="Naam van het nieuwe register")
     register.fill("kennisagenda")
     register.press("Enter")
     wait_idle(pg)
@@ -161,14 +163,14 @@ def test_a_register_and_its_newer_version_through_the_browser(
         uploader(pg, "Bestand (.xlsx of .csv)").set_input_files(str(FIXTURE.V2))
         pg.get_by_text("Kolommen koppelen").wait_for(timeout=WAIT_MS)
         wait_idle(pg)
-        uploader(pg, "Opgeslagen koppeling gebruiken").set_input_files(str(saved))
-        # the saved mapping fills the choices, the register name among them
-        pg.wait_for_function(
-            "() => document.querySelector('input[aria-label=\"Register\"]')?.value"
-            " === 'kennisagenda'",
-            timeout=WAIT_MS,
+        # its header row is the register's: recognised, with the mapping it was imported with
+        expect(pg.get_by_role("combobox", name="Register", exact=True)).to_have_value(
+            "kennisagenda", timeout=WAIT_MS
         )
+        uploader(pg, "Opgeslagen koppeling gebruiken").set_input_files(str(saved))
         wait_idle(pg)
+        # the saved mapping fills the same choices, the register among them
+        assert selected(pg, "Register") == "kennisagenda"
         assert selected(pg, "Organisatie") == "Actiehouder"
         pg.get_by_role("tab", name="Status ← Status").click()
         v2_finished = sum(1 for q in FIXTURE._v2_rows() if q[3] == 3)
@@ -177,13 +179,7 @@ def test_a_register_and_its_newer_version_through_the_browser(
         pg.get_by_text("Vergeleken met wat er al van dit register is").wait_for(timeout=WAIT_MS)
         wait_idle(pg)
         spec.values["status"]["3"] = "answered"
-        expected = reimport.compare(
-            reader,
-            table_importer.read_table(
-                FIXTURE.V2, store=reader, skip_invalid=True, **spec.read_options()
-            ).batch,
-            register="kennisagenda",
-        )
+        expected = ImportSession(reader, FIXTURE.V2).plan(spec, skip_invalid=True)
         shown = {
             m.get_by_test_id("stMetricLabel").inner_text(): int(
                 m.get_by_test_id("stMetricValue").inner_text()
@@ -191,7 +187,7 @@ def test_a_register_and_its_newer_version_through_the_browser(
             for m in pg.get_by_test_id("stMetric").all()
         }
         assert shown == {
-            "Nieuw": len(expected.added),
+            "Nieuw": len(expected.register_items),
             "Gewijzigd": len(expected.changed),
             "Ongewijzigd": len(expected.unchanged),
             "Niet meer in de bron": len(expected.gone),
@@ -199,7 +195,7 @@ def test_a_register_and_its_newer_version_through_the_browser(
         # the dropped questions that the first import took in are no longer in the source
         dropped = {q[2] for q in FIXTURE.Q if q[0] in FIXTURE.DROPPED and q[3] != 3}
         assert {n.title for n in expected.gone} == dropped
-        assert expected.changed and len(expected.added) >= len(FIXTURE.ADDED_V2)
+        assert expected.changed and len(expected.register_items) >= len(FIXTURE.ADDED_V2)
         ARTIFACTS.mkdir(exist_ok=True)
         pg.wait_for_load_state("networkidle")
         pg.screenshot(path=str(ARTIFACTS / "importeren-register.png"), full_page=True)

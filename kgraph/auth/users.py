@@ -28,7 +28,6 @@ import functools
 import json
 import os
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from typing import Any
 
 import bcrypt
 
+from kgraph.atomic import write_atomically
 from kgraph.errors import DuplicateError, InputError, NotFoundError, ValidationError
 from kgraph.store.base import now_iso
 
@@ -265,7 +265,8 @@ class UsersFile:
     def _write(self, users: dict[str, dict[str, Any]]) -> None:
         data = {"format": FORMAT, "version": VERSION, "users": users}
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        write_atomically(self.path, text.encode("utf-8"), mode=0o600)
+        # kgraph.atomic: temporary file beside it (created 0600), flushed, renamed over it
+        write_atomically(self.path, text.encode("utf-8"), overwrite=True, mode=0o600)
 
 
 def check_not_writable_by_others(path: Path, mode: int) -> None:
@@ -282,29 +283,3 @@ def check_not_writable_by_others(path: Path, mode: int) -> None:
             f"so anyone could make themselves admin; refusing it until you run: "
             f"chmod 600 {path}"
         )
-
-
-def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, whole.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk, and the file
-    is renamed over ``path``; the folder is flushed too so the rename survives a crash.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -229,6 +231,25 @@ pass_ctx = click.make_pass_decorator(Context)
 
 #: the ``--json`` flag of every command that can print JSON for scripts
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+#: the one ``--lang`` option: the language of a command's messages and reports
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=lambda: os.environ.get("KGRAPH_LANG", "nl"),
+    show_default="nl, or $KGRAPH_LANG",
+    help="Language of the messages (nl or en).",
+)
+
+
+def terminal_text(value: object) -> str:
+    """User text as one line for a terminal: control characters (escape sequences, new
+    lines, bidirectional overrides) become spaces, so a title cannot move the cursor,
+    recolour the screen or hide what follows."""
+    return "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in str(value)
+    )
 
 
 def echo_json(data: Any) -> None:

@@ -9,7 +9,7 @@ import click
 
 from kgraph import views
 from kgraph.atomic import atomic_write, check_output, write_atomically
-from kgraph.cli.app import Context, cli, pass_ctx
+from kgraph.cli.app import Context, cli, lang_option, pass_ctx
 from kgraph.errors import NotFoundError, ValidationError
 from kgraph.export import FORMATS, select
 from kgraph.export.select import EXPORT_CAP
@@ -134,9 +134,7 @@ def report() -> None:
 
 @report.command("handover")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
-)
+@lang_option
 @overwrite_option
 @pass_ctx
 def handover_cmd(ctx: Context, out: Path, lang: str, overwrite: bool) -> None:

@@ -1,12 +1,13 @@
-"""``kgraph import table|markdown|graph|report``: the file importers behind one signature.
+"""``kgraph import table|markdown|graph|report|undo|batches``: front ends of the import session.
 
-Every importer is ``read(source, **options) -> ImportBatch``; ``run_import`` shows what a
-batch would add (``--dry-run``) or writes it all-or-nothing.
+Each command only answers the questions of ``kgraph.importers.session.ImportSession`` from
+its options, shows the plan and, unless ``--dry-run``, applies it (one transaction, a bar
+for large inputs) and says which import batch it became, so ``kgraph import undo`` can
+revert it. The Importeren page drives the same session.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,90 +16,16 @@ from typing import Any
 
 import click
 
-from kgraph.cli.app import Context, echo_json, json_option, pass_ctx
-from kgraph.cli.imports import import_, report_added
+from kgraph.atomic import check_output
+from kgraph.cli.app import Context, echo_json, json_option, lang_option, pass_ctx, terminal_text
+from kgraph.cli.imports import import_
 from kgraph.errors import InputError
-from kgraph.infile import check_file, check_folder
 from kgraph.model import NODE_KINDS
-from kgraph.store.base import GraphStore
 
-#: progress bars appear from this many rows on
+#: progress bars appear from this many rows or items on
 LARGE = 500
-
-
-def _importers() -> dict[str, Callable[..., Any]]:
-    """Format name -> ``read(source, **options)``; all share the ``ImportBatch`` shape."""
-    from kgraph.importers import graph, markdown_register, report, table
-
-    return {
-        "table": table.read,
-        "markdown": markdown_register.read,
-        "graph": graph.read,
-        "report": report.read,
-    }
-
-
-def new_items(store: GraphStore, batch: Any) -> tuple[list[Any], list[Any]]:
-    """The nodes and edges of ``batch`` that the store does not hold yet (one read)."""
-    ends = [i for e in batch.edges for i in (e.src, e.dst)]
-    held = store.subgraph([*(n.id for n in batch.nodes), *ends])
-    held_edges = {e.key for e in held.edges}
-    nodes = [n for n in dict((n.id, n) for n in batch.nodes).values() if n.id not in held.nodes]
-    edges = [e for e in batch.edges if e.key not in held_edges]
-    return nodes, edges
-
-
-def run_import(ctx: Context, batch: Any, *, dry_run: bool, as_json: bool) -> None:
-    """Show or apply ``batch``."""
-    from kgraph.importers.base import id_clashes
-    from kgraph.importers.runner import apply_in_chunks
-
-    store = ctx.store
-    if dry_run:
-        batch.notes.extend(id_clashes(store, batch))
-        nodes, edges = new_items(store, batch)
-        if as_json:
-            echo_json(
-                {
-                    "dry_run": True,
-                    "would_add_nodes": [
-                        {"id": n.id, "kind": n.kind, "title": n.title} for n in nodes
-                    ],
-                    "would_add_edges": [e.key for e in edges],
-                    "read": batch.summary(),
-                    "notes": batch.notes,
-                }
-            )
-            return
-        click.echo(
-            f"dry run: would add {len(nodes)} nodes and {len(edges)} edges (nothing written)"
-        )
-        for node in nodes[:50]:
-            click.echo(f"  + {node.kind:<18} {node.id}  {node.title[:70]}")
-        if len(nodes) > 50:
-            click.echo(f"  ... and {len(nodes) - 50} more nodes")
-        for edge in edges[:50]:
-            click.echo(f"  + {edge.src} -{edge.kind}-> {edge.dst}")
-        if len(edges) > 50:
-            click.echo(f"  ... and {len(edges) - 50} more edges")
-    else:
-        # the write reports chunks: show its bar when the batch itself is large
-        large = 1 if len(batch.nodes) + len(batch.edges) >= LARGE else LARGE
-        with progress_bar("writing", large=large) as progress:
-            result = apply_in_chunks(store, batch, actor=ctx.actor, progress=progress)
-        if as_json:
-            echo_json(
-                {
-                    "nodes_added": result.nodes_added,
-                    "edges_added": result.edges_added,
-                    "read": batch.summary(),
-                    "notes": batch.notes,
-                }
-            )
-            return
-        report_added(batch.summary(), result.nodes_added, result.edges_added)
-    for note in batch.notes:
-        click.echo(f"note: {note}")
+#: plan lines listed per group (added, changed, gone) before "... and N more"
+LISTED = 50
 
 
 class _Bar:
@@ -135,6 +62,138 @@ def progress_bar(label: str, *, large: int = LARGE) -> Iterator[Callable[[int, i
         bar.close()
 
 
+def _counts_text(counts: dict[str, int], lang: str) -> str:
+    from kgraph.texts import status_label
+
+    return ", ".join(f"{status_label(s, lang)} {n}" for s, n in counts.items() if n)
+
+
+def _steering_text(steering: dict[str, dict[str, int]], lang: str) -> str:
+    from kgraph.importers.messages import render
+    from kgraph.texts import status_label
+
+    before, after = steering["before"], steering["after"]
+    return ", ".join(
+        render(
+            "plan_steering_move",
+            lang,
+            status=status_label(s, lang),
+            before=before.get(s, 0),
+            after=after.get(s, 0),
+        )
+        for s in after
+        if before.get(s, 0) != after.get(s, 0)
+    )
+
+
+def _lines(items: list[Any], mark: str, describe: Callable[[Any], str]) -> Iterator[str]:
+    for item in items[:LISTED]:
+        yield f"  {mark} {terminal_text(describe(item))}"
+
+
+def show_plan(plan: Any, lang: str) -> None:
+    """The plan for a person: the counts, what is added, changed and gone, the handovers
+    it makes and how the steering group's counts move, and every note."""
+    from kgraph.importers.messages import render
+
+    head = render("plan_register", lang, register=plan.register) + ": " if plan.register else ""
+    click.echo(head + render("plan_counts", lang, **plan.summary()))
+    shown = 0
+    for mark, items, describe in (
+        ("+", plan.added, lambda n: f"{n.kind:<18} {n.id}  {n.title[:70]}"),
+        ("~", plan.changed, lambda c: f"{c[0].id}  " + ", ".join(k for k in c[2] if k != "source")),
+        ("-", plan.gone, lambda n: f"{n.id}  {n.title[:70]}"),
+    ):
+        for line in _lines(items, mark, describe):
+            click.echo(line)
+        shown += max(0, len(items) - LISTED)
+    if shown:
+        click.echo("  " + render("and_more", lang, count=shown))
+    if plan.handovers:
+        click.echo(render("plan_handovers", lang, counts=_counts_text(plan.handovers, lang)))
+    if plan.steering_changes:
+        click.echo(render("plan_steering", lang, changes=_steering_text(plan.steering, lang)))
+    for note in plan.notes:
+        click.echo(f"note: {terminal_text(note)}")
+
+
+def plan_json(plan: Any) -> dict[str, Any]:
+    """The plan for scripts."""
+    return {
+        "source": plan.source,
+        "register": plan.register,
+        **plan.summary(),
+        "added_ids": [n.id for n in plan.added],
+        "changed_fields": {
+            old.id: sorted(k for k in changes if k != "source") for old, _, changes in plan.changed
+        },
+        "gone_ids": [n.id for n in plan.gone],
+        "handovers": plan.handovers,
+        "steering": plan.steering,
+        "notes": plan.notes,
+    }
+
+
+def run_session(
+    ctx: Context,
+    session: Any,
+    spec: Any,
+    *,
+    dry_run: bool,
+    as_json: bool,
+    prune: bool = False,
+    skip_invalid: bool = False,
+    after_plan: Callable[[Any], None] | None = None,
+) -> None:
+    """Plan (reading with a bar), show, and unless ``dry_run`` apply (with a bar)."""
+    from kgraph.importers import table
+    from kgraph.importers.messages import render
+
+    lang = session.lang
+    with progress_bar(f"reading {session.source.name}") as progress:
+        plan = session.plan(spec, skip_invalid=skip_invalid, progress=progress)
+    if not plan.ok:
+        raise table.problems_error(
+            session.source.name, plan.problems, lang, render("hint_skip_invalid", lang)
+        )
+    if after_plan is not None:
+        after_plan(plan)
+    applied = None
+    if not dry_run:
+        large = 1 if len(plan.added) + len(plan.edges) + len(plan.changed) >= LARGE else LARGE
+        with progress_bar("writing", large=large) as progress:
+            applied = session.apply(plan, prune=prune, progress=progress)
+    if as_json:
+        data = {"dry_run": dry_run, **plan_json(plan)}
+        if applied is not None:
+            data.update(
+                batch=applied.batch,
+                nodes_added=applied.nodes_added,
+                edges_added=applied.edges_added,
+                updated=applied.updated,
+                pruned=applied.deleted,
+            )
+        echo_json(data)
+        return
+    show_plan(plan, lang)
+    if applied is None:
+        click.echo(render("dry_run", lang))
+        return
+    click.echo(
+        render(
+            "applied",
+            lang,
+            batch=applied.batch,
+            nodes=applied.nodes_added,
+            edges=applied.edges_added,
+            updated=applied.updated,
+            deleted=applied.deleted,
+        )
+    )
+    if plan.gone and not prune:
+        click.echo(render("reimport_kept", lang, count=len(plan.gone)))
+
+
 def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for item in maps:
@@ -146,7 +205,8 @@ def _parse_maps(maps: tuple[str, ...]) -> dict[str, str]:
 
 
 def _parse_values(items: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """``status:1=open`` -> ``{"status": {"1": "open"}}``."""
+    """``status:1=open`` -> ``{"status": {"1": "open"}}``; ``placed_at:Not included=``
+    maps to nothing."""
     values: dict[str, dict[str, str]] = {}
     for item in items:
         field, colon, rest = item.partition(":")
@@ -157,7 +217,16 @@ def _parse_values(items: tuple[str, ...]) -> dict[str, dict[str, str]]:
     return values
 
 
-_dry_run = click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+_dry_run = click.option("--dry-run", is_flag=True, help="Show the plan; write nothing.")
+_prune = click.option(
+    "--prune", is_flag=True, help="Delete the register's items no longer in the source."
+)
+
+
+def _session(ctx: Context, source: Path, format: str, lang: str, **options: Any) -> Any:
+    from kgraph.importers.session import ImportSession
+
+    return ImportSession(ctx.store, source, format=format, lang=lang, actor=ctx.actor, **options)
 
 
 @import_.command("table")
@@ -188,7 +257,15 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
     "value_maps",
     multiple=True,
     metavar="FIELD:FROM=TO",
-    help="Read the value FROM of FIELD as TO, e.g. status:1=open. Repeatable.",
+    help="Read the value FROM of FIELD as TO, e.g. status:1=open; an empty TO means "
+    'nothing (placed_at:"Not included"= lands nowhere). Repeatable.',
+)
+@click.option(
+    "--placed-status",
+    type=click.Choice(["proposed", "in_discussion", "accepted"]),
+    default=None,
+    help="Handover status of a placed_at (Waar belegd) placement (default: proposed, or as "
+    "the --mapping file says); accepted only when the register records decisions.",
 )
 @click.option(
     "--by-name/--no-by-name",
@@ -198,8 +275,9 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
 )
 @click.option(
     "--register",
-    help="Name of the register: ids made from codes become kq:REGISTER:CODE and every node "
-    "records it (default: the file's stem). The same name again re-imports a newer version.",
+    help="Name of the register, asked once and kept in --save-mapping: ids made from codes "
+    "become kq:REGISTER:CODE and every item records it (default: the file's stem, unless "
+    "the columns are a known register's). The same name again compares a newer version.",
 )
 @click.option(
     "--duplicates",
@@ -212,16 +290,17 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
     "mapping_file",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.yaml",
-    help="Read sheet, header row, columns and value mappings from FILE.yaml (as the "
-    "Importeren page saves it); options given here win.",
+    help="Read register, sheet, header row, columns and value mappings from FILE.yaml (as "
+    "the Importeren page saves it); options given here win.",
 )
 @click.option(
     "--save-mapping",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.yaml",
-    help="Save the mapping used to FILE.yaml for the next version (or the Importeren page).",
+    help="Save the register and mapping used to FILE.yaml for the next version (or the "
+    "Importeren page); also with --dry-run.",
 )
-@click.option("--prune", is_flag=True, help="Delete the register's questions no longer in FILE.")
+@_prune
 @click.option("--delimiter", help="CSV delimiter (default: ; or , detected; 'tab' for tabs).")
 @click.option(
     "--encoding", help="CSV encoding (default: UTF-8, UTF-8 with BOM or cp1252 detected)."
@@ -233,14 +312,10 @@ _dry_run = click.option("--dry-run", is_flag=True, help="Show what would be adde
     metavar="REJECTS.csv",
     help="Import the valid rows; write the others with their reasons to REJECTS.csv.",
 )
-@click.option("--overwrite", is_flag=True, help="Replace an existing REJECTS.csv.")
 @click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default=lambda: os.environ.get("KGRAPH_LANG", "nl"),
-    show_default="nl, or $KGRAPH_LANG",
-    help="Language of the messages.",
+    "--overwrite", is_flag=True, help="Replace an existing REJECTS.csv or --save-mapping file."
 )
+@lang_option
 @_dry_run
 @json_option
 @pass_ctx
@@ -252,6 +327,7 @@ def table_cmd(
     kind: str | None,
     maps: tuple[str, ...],
     value_maps: tuple[str, ...],
+    placed_status: str | None,
     by_name: bool | None,
     register: str | None,
     duplicates: str | None,
@@ -267,13 +343,23 @@ def table_cmd(
     as_json: bool,
 ) -> None:
     """Import the rows of an .xlsx or .csv FILE as nodes; all-or-nothing unless
-    --skip-invalid. Importing the same register again reports what was added, changed,
-    unchanged and is no longer in the source, and records the changes in the history."""
+    --skip-invalid. Importing the same register again shows what was added, changed,
+    unchanged and is no longer in the source, and records the changes in the history;
+    every import can be undone (kgraph import undo)."""
     from kgraph.importers import mapping_file as specs
-    from kgraph.importers import reimport, table
+    from kgraph.importers import table
     from kgraph.importers.messages import render
 
-    check_file(file)
+    # refuse every output before anything is read or written (the store, its side files,
+    # the inputs, an existing file without --overwrite), also for a dry run
+    inputs = [file, *([mapping_file] if mapping_file else [])]
+    stores = [ctx.location]
+    if save_mapping is not None:
+        check_output(save_mapping, overwrite=overwrite, inputs=inputs, stores=stores)
+    if rejects is not None:
+        outputs = [save_mapping] if save_mapping is not None else []
+        check_output(rejects, overwrite=overwrite, inputs=[*inputs, *outputs], stores=stores)
+    session = _session(ctx, file, "table", lang, delimiter=delimiter, encoding=encoding)
     spec = specs.load_spec(mapping_file) if mapping_file else specs.ImportSpec(by_name=True)
     spec.columns.update(_parse_maps(maps))
     for field, pairs in _parse_values(value_maps).items():
@@ -283,129 +369,69 @@ def table_cmd(
     spec.kind = kind or spec.kind
     spec.register = register or spec.register
     spec.duplicates = duplicates or spec.duplicates
+    spec.placed_status = placed_status or spec.placed_status
     if by_name is not None:
         spec.by_name = by_name
-    if rejects is not None:
-        table.check_rejects_path(rejects, inputs=[file], overwrite=overwrite, lang=lang)
-    with progress_bar(f"reading {file.name}") as progress:
-        result = table.read_table(
-            file,
-            **spec.read_options(),
-            delimiter=delimiter,
-            encoding=encoding,
-            store=ctx.store,
-            skip_invalid=rejects is not None,
-            progress=progress,
-            lang=lang,
-        )
-    if result.problems and rejects is None:
-        raise table.problems_error(
-            file.name, result.problems, lang, render("hint_skip_invalid", lang)
-        )
-    shown = ", ".join(f"{f}={c}" for f, c in result.by_name.items())
-    if shown:
-        click.echo(render("by_name_shown", lang, shown=shown), err=True)
-    if rejects is not None and result.rejects:
-        if not dry_run:
-            table.write_rejects(
-                rejects, result.rejects, inputs=[file], overwrite=overwrite, lang=lang
+
+    def after_plan(plan: Any) -> None:
+        result = plan.table
+        shown = ", ".join(f"{f}={c}" for f, c in result.by_name.items())
+        if shown:
+            click.echo(render("by_name_shown", lang, shown=shown), err=True)
+        if rejects is not None and result.rejects:
+            if not dry_run:
+                table.write_rejects(
+                    rejects, result.rejects, inputs=inputs, stores=stores, overwrite=overwrite
+                )
+            written = "" if dry_run else render("rejects_written", lang, path=rejects)
+            count = len(result.rejects)
+            click.echo(
+                render("rejected_rows", lang, count=count, rows=result.rows_read) + written,
+                err=True,
             )
-        written = "" if dry_run else render("rejects_written", lang, path=rejects)
-        count = len(result.rejects)
-        click.echo(
-            render("rejected_rows", lang, count=count, rows=result.rows_read) + written, err=True
-        )
-    if save_mapping is not None:
-        spec.sheet, spec.header_row, spec.register = (
-            result.sheet,
-            result.header_row,
-            result.register,
-        )
-        spec.columns = dict(result.columns)
-        spec.by_name = False  # the columns are written out: the file says everything
-        specs.save_spec(spec, save_mapping)
-        click.echo(render("mapping_saved", lang, path=save_mapping), err=True)
-    comparison = reimport.compare(ctx.store, result.batch, register=result.register, kind=spec.kind)
-    if comparison.unchanged or comparison.changed or comparison.gone:
-        _run_reimport(
-            ctx, comparison, result.batch, prune=prune, dry_run=dry_run, as_json=as_json, lang=lang
-        )
-        return
-    run_import(ctx, result.batch, dry_run=dry_run, as_json=as_json)
+        if save_mapping is not None:
+            used = specs.spec_from_dict(plan.details["spec"], str(save_mapping))
+            specs.save_spec(used, save_mapping, overwrite=overwrite, inputs=inputs, stores=stores)
+            key = "save_mapping_dry" if dry_run else "mapping_saved"
+            click.echo(render(key, lang, path=save_mapping), err=True)
 
-
-def _run_reimport(
-    ctx: Context,
-    comparison: Any,
-    batch: Any,
-    *,
-    prune: bool,
-    dry_run: bool,
-    as_json: bool,
-    lang: str,
-) -> None:
-    """Report (and unless ``dry_run`` apply) a newer version of a register in the store."""
-    from kgraph.importers import reimport
-
-    result = None
-    if not dry_run:
-        with progress_bar("writing") as progress:
-            result = reimport.apply_comparison(
-                ctx.store, comparison, prune=prune, actor=ctx.actor, progress=progress
-            )
-    if as_json:
-        echo_json(
-            {
-                "dry_run": dry_run,
-                "register": comparison.register,
-                **comparison.summary(),
-                "added_ids": [n.id for n in comparison.added],
-                "changed_fields": {
-                    o.id: sorted(k for k in c if k != "source") for o, _, c in comparison.changed
-                },
-                "gone_ids": [n.id for n in comparison.gone],
-                "pruned": result.deleted if result else 0,
-                "edges_added": result.edges_added if result else 0,
-                "notes": batch.notes,
-            }
-        )
-        return
-    from kgraph.importers.messages import render
-
-    for line in reimport.describe(comparison, lang=lang):
-        click.echo(line)
-    if dry_run:
-        click.echo(render("dry_run", lang))
-    elif result is not None:
-        click.echo(
-            render(
-                "reimport_done",
-                lang,
-                nodes=result.nodes_added,
-                edges=result.edges_added,
-                updated=result.updated,
-                deleted=result.deleted,
-            )
-        )
-        if comparison.gone and not prune:
-            click.echo(render("reimport_kept", lang, count=len(comparison.gone)))
-    for note in batch.notes:
-        click.echo(f"note: {note}")
+    run_session(
+        ctx,
+        session,
+        spec,
+        dry_run=dry_run,
+        as_json=as_json,
+        prune=prune,
+        skip_invalid=rejects is not None,
+        after_plan=after_plan,
+    )
 
 
 @import_.command("markdown")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--register", help="Name of the register in ids (default: the folder name).")
+@_prune
+@lang_option
 @_dry_run
 @json_option
 @pass_ctx
 def markdown_cmd(
-    ctx: Context, folder: Path, register: str | None, dry_run: bool, as_json: bool
+    ctx: Context,
+    folder: Path,
+    register: str | None,
+    prune: bool,
+    lang: str,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Import a question register kept as Markdown (one question per file with YAML front
-    matter, _data/themes.csv, _contributors/), such as the CAA research agenda."""
-    batch = _importers()["markdown"](check_folder(folder), register=register)
-    run_import(ctx, batch, dry_run=dry_run, as_json=as_json)
+    matter, _data/themes.csv, _contributors/), such as the CAA research agenda; again, a
+    newer version of it."""
+    from kgraph.importers.mapping_file import ImportSpec
+
+    session = _session(ctx, folder, "markdown", lang)
+    spec = ImportSpec(register=register)
+    run_session(ctx, session, spec, dry_run=dry_run, as_json=as_json, prune=prune)
 
 
 @import_.command("graph")
@@ -418,24 +444,96 @@ def markdown_cmd(
     show_default=True,
     help="Kind of nodes that carry no kgraph kind (files from Gephi, yEd, ...).",
 )
+@lang_option
 @_dry_run
 @json_option
 @pass_ctx
-def graph_cmd(ctx: Context, file: Path, default_kind: str, dry_run: bool, as_json: bool) -> None:
+def graph_cmd(
+    ctx: Context, file: Path, default_kind: str, lang: str, dry_run: bool, as_json: bool
+) -> None:
     """Import a graph FILE: .json (node-link), .graphml, .gexf as kgraph, Gephi, yEd or
     networkx write them, or kgraph's own .zip (CSV) and .xlsx exports."""
-    batch = _importers()["graph"](check_file(file), default_kind=default_kind)
-    run_import(ctx, batch, dry_run=dry_run, as_json=as_json)
+    from kgraph.importers.mapping_file import ImportSpec
+
+    session = _session(ctx, file, "graph", lang)
+    run_session(ctx, session, ImportSpec(kind=default_kind), dry_run=dry_run, as_json=as_json)
 
 
 @import_.command("report")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
 @_dry_run
 @json_option
 @pass_ctx
-def report_cmd(ctx: Context, file: Path, dry_run: bool, as_json: bool) -> None:
+def report_cmd(ctx: Context, file: Path, lang: str, dry_run: bool, as_json: bool) -> None:
     """Import a City Deal annual report (Markdown converted from PDF): CoPs, their
     knowledge and complex questions, landing places, organisations, themes, showcases
-    and values; prints what it added."""
-    batch = _importers()["report"](check_file(file))
-    run_import(ctx, batch, dry_run=dry_run, as_json=as_json)
+    and values."""
+    session = _session(ctx, file, "report", lang)
+    run_session(ctx, session, None, dry_run=dry_run, as_json=as_json)
+
+
+@import_.command("undo")
+@click.argument("batch", required=False)
+@lang_option
+@json_option
+@pass_ctx
+def undo_cmd(ctx: Context, batch: str | None, lang: str, as_json: bool) -> None:
+    """Undo import BATCH (default: the newest import not undone yet) exactly: what it
+    added is removed, what it changed or deleted comes back; refused, naming them, when
+    later changes touched the same items. `kgraph import batches` lists the imports."""
+    from kgraph.importers.messages import render
+    from kgraph.importers.undo import undo_import
+
+    result = undo_import(ctx.store, batch, actor=ctx.actor, lang=lang)
+    if as_json:
+        echo_json(
+            {
+                "batch": result.batch.id,
+                "source": result.batch.source,
+                "nodes_removed": result.nodes_removed,
+                "edges_removed": result.edges_removed,
+                "restored": result.restored,
+            }
+        )
+        return
+    click.echo(
+        render(
+            "undone",
+            lang,
+            batch=result.batch.id,
+            source=terminal_text(result.batch.source),
+            nodes=result.nodes_removed,
+            edges=result.edges_removed,
+            restored=result.restored,
+        )
+    )
+
+
+@import_.command("batches")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@lang_option
+@json_option
+@pass_ctx
+def batches_cmd(ctx: Context, limit: int, lang: str, as_json: bool) -> None:
+    """List the imports, newest first: id, when (Europe/Amsterdam), who, source, register,
+    what each added, changed and deleted, and whether it was undone."""
+    from dataclasses import asdict
+
+    from kgraph.importers.messages import local_time, render
+    from kgraph.importers.undo import import_batches
+
+    found = import_batches(ctx.store, limit=limit)
+    if as_json:
+        echo_json([asdict(b) for b in found])
+        return
+    if not found:
+        click.echo(render("batches_none", lang))
+    for b in found:
+        c = b.counts
+        undone = f"  undone {local_time(b.undone_at)} ({b.undone_by})" if b.undone_at else ""
+        click.echo(
+            f"{b.id}  {local_time(b.at)}  {terminal_text(b.actor):<12} "
+            f"+{c.get('nodes_added', 0)} ~{c.get('updated', 0)} -{c.get('deleted', 0)}  "
+            f"{terminal_text(b.source)}" + (f" [{b.register}]" if b.register else "") + undone
+        )

@@ -18,8 +18,9 @@ import errno
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kgraph.auth.hostcheck import allowed_from_env
 from kgraph.errors import KGraphError
@@ -73,6 +74,17 @@ def check_can_listen(address: str, port: int) -> None:
             raise KGraphError(f"cannot listen on {shown}: {why}") from exc
 
 
+def host_check(address: str, log: Callable[[str], None] | None = None) -> list[Any]:
+    """The middleware that puts the host check in front of the dashboard listening on
+    ``address``: what ``kgraph serve`` runs and what ``app.py`` of a checkout gives
+    ``streamlit run``."""
+    from starlette.middleware import Middleware
+
+    from kgraph.auth.hostcheck import HostCheck
+
+    return [Middleware(HostCheck, allowed=allowed_from_env(address), log=log or _log)]
+
+
 def exec_server(command: Sequence[str], env: dict[str, str], cwd: Path) -> None:
     """Become the server process (never returns)."""
     sys.stdout.flush()
@@ -93,13 +105,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--server.port", dest="port", type=int, default=8501)
     args = parser.parse_args(argv)
 
-    from starlette.middleware import Middleware
     from streamlit.starlette import App
 
-    from kgraph.auth.hostcheck import HostCheck
-
-    allowed = allowed_from_env(args.address)
-    app = App(args.app, middleware=[Middleware(HostCheck, allowed=allowed, log=_log)])
+    app = App(args.app, middleware=host_check(args.address))
     # st.App takes the script-level config folder (.streamlit/ beside the dashboard, as
     # `streamlit run` does) from argv[0], and passes the rest of argv to the script.
     sys.argv = [str(Path(args.app).resolve())]

@@ -1,4 +1,5 @@
 """The Streamlit dashboard: shared state, translations, widgets and one module per page.
 
-``entry/app.py`` (the Streamlit entry point) only routes; each page lives in ``pages/``.
+``entry/app.py`` (the Streamlit entry point) calls ``dashboard.run``, which draws the
+sidebar and the sign-in gate and routes to the pages listed once in ``pages.PAGES``.
 """

@@ -10,12 +10,10 @@ import streamlit as st
 from kgraph.ui import i18n
 from kgraph.ui.i18n import t
 
-#: relative to the entry point, kgraph/ui/entry/app.py
-EXPLORE_PAGE = "../pages/explore.py"
-
 
 def show_in_explore(ids: Sequence[str]) -> None:
     """Make ``ids`` the focus of Verkennen (the first one selected) and open that page."""
+    from kgraph.ui import pages
     from kgraph.ui.pages import explore
 
     focus = list(dict.fromkeys(ids))
@@ -23,7 +21,7 @@ def show_in_explore(ids: Sequence[str]) -> None:
     st.session_state[explore.SELECTED] = focus[0] if focus else None
     st.session_state[explore.PATH] = None
     st.session_state[explore.PATH_NOTE] = ""
-    st.switch_page(EXPLORE_PAGE)
+    st.switch_page(pages.path("explore"))
 
 
 def picker(labels: Mapping[str, str], key: str) -> None:

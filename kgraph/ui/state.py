@@ -30,6 +30,7 @@ from kgraph.store.base import DEFAULT_CAP, Counts, GraphStore, Subgraph
 
 if TYPE_CHECKING:
     from kgraph.analysis.handover import HandoverCoverage
+    from kgraph.importers.registers import Register
 
 T = TypeVar("T")
 
@@ -207,6 +208,19 @@ def handover_coverage() -> HandoverCoverage:
 def everything() -> Subgraph:
     """The whole graph (for the export page), cached."""
     return cached(_EVERYTHING)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _registers(_store: GraphStore, loc: str, gen: tuple[int, int]) -> list[Register]:
+    from kgraph.importers.registers import known_registers
+
+    return known_registers(_store)
+
+
+def registers() -> list[Register]:
+    """The registers the store knows (``kgraph.importers.registers``), cached."""
+    h = handle()
+    return _registers(h.store, location(), h.stamp)
 
 
 def nodes(kinds: Sequence[str] = ()) -> list[Node]:

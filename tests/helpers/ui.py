@@ -8,20 +8,11 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
 from kgraph.paths import APP as APP_PATH
+from kgraph.ui import pages
 
 APP = str(APP_PATH)
-#: page files, relative to the entry point kgraph/ui/entry/app.py (as ``switch_page`` wants)
-PAGES = {
-    "overview": "../pages/overview.py",
-    "explore": "../pages/explore.py",
-    "questions": "../pages/questions.py",
-    "similar": "../pages/similar.py",
-    "handover": "../pages/handover.py",
-    "gaps": "../pages/gaps.py",
-    "export": "../pages/export.py",
-    "import": "../pages/import_.py",
-    "history": "../pages/history.py",
-}
+#: page name -> its file (absolute, as ``switch_page`` accepts), from the one page list
+PAGES = {page.name: str(page.path) for page in pages.PAGES}
 #: No wall-clock limit on a script run (AppTest's default is 3 s): on a busy machine a run
 #: is slow, not wrong; a run that hangs is caught by the suite's hang guard.
 TIMEOUT = math.inf

@@ -4,5 +4,5 @@
 It is alone on purpose: Streamlit puts the script's folder first on ``sys.path`` (so any
 module beside it would shadow a library of the same name), and treats a ``pages/`` folder
 beside it as old-style pages that run directly, without the app's sign-in gate, until the
-first ``st.navigation`` call. The pages are ``../pages/``, named relative to this folder.
+first ``st.navigation`` call. The pages are ``kgraph/ui/pages/`` (``kgraph.ui.pages.PAGES``).
 """

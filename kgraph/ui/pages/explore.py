@@ -30,13 +30,12 @@ from kgraph.drawing import (
 from kgraph.errors import KGraphError
 from kgraph.model import HANDOVER_STATUSES, NODE_KINDS, QUESTION_STATUSES, Node
 from kgraph.store.base import Subgraph
-from kgraph.ui import graph, i18n, state, widgets
+from kgraph.ui import graph, i18n, pages, state, widgets
 from kgraph.ui.i18n import t
 
 DRAWING_HEIGHT = 640
 SEARCH_LIMIT = 50
 NEIGHBOUR_LIMIT = 200
-EXPORT_PAGE = "../pages/export.py"  # relative to the entry point, kgraph/ui/entry/app.py
 GRAPH_KEY = "explore_graph"
 
 # session keys (``keep_`` ones survive a visit to another page)
@@ -683,7 +682,7 @@ def render() -> None:
                 "view": view.to_dict(),
                 "name": st.session_state.get(VIEW_NAME) or "",
             }
-            st.switch_page(EXPORT_PAGE)
+            st.switch_page(pages.path("export"))
         _path_finder()
         _saved_views(view)
     with right:

@@ -8,26 +8,37 @@ header_row: 4
 register: kennisagenda
 duplicates: keep
 by_name: false
+placed_status: proposed
 columns: {id: Code, title: Kennisvraag, status: Status, placed_at: Waar belegd}
-values: {status: {"1": open, "2": in_progress, "3": answered}}
+values: {status: {"1": open, "2": in_progress, "3": answered}, placed_at: {Not included: ""}}
 ```
 
-Every key but ``columns`` may be left out. The file is data: it is read with
-``yaml.safe_load`` and every value is checked, so a wrong key is a one-line error naming
-the file and the key.
+Every key but ``columns`` may be left out. ``register`` is the register's name, asked once
+and kept here, so the next version of the file is compared with it whatever the file is
+called. ``placed_status`` is the handover status a "Waar belegd" placement gets
+(``proposed`` unless the register's keeper says its placements are decisions). A value
+mapped to ``""`` means nothing: a placement "Not included" lands nowhere.
+
+The file is data, read the same way from the command line and the Importeren page: by
+``kgraph.importers.bounded_yaml`` (size, depth and count limits, no anchors or aliases),
+then every value is checked, so a wrong key is a one-line error naming the file and the
+key.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kgraph.atomic import PathLike, write_atomically
 from kgraph.errors import InputError
+from kgraph.importers import bounded_yaml
+from kgraph.infile import open_regular
 from kgraph.model import NODE_KINDS
 
 VERSION = 1
@@ -39,9 +50,12 @@ _KEYS = (
     "register",
     "duplicates",
     "by_name",
+    "placed_status",
     "columns",
     "values",
 )
+#: the handover status a placement ("Waar belegd") may be given on import
+PLACED_STATUSES = ("proposed", "in_discussion", "accepted")
 
 
 @dataclass
@@ -56,6 +70,7 @@ class ImportSpec:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     duplicates: str = "refuse"
     by_name: bool = False
+    placed_status: str = "proposed"
 
     def read_options(self) -> dict[str, Any]:
         """Keyword arguments for ``table.read_table``."""
@@ -68,6 +83,7 @@ class ImportSpec:
             "values": {k: dict(v) for k, v in self.values.items()},
             "duplicates": self.duplicates,
             "by_name": self.by_name,
+            "placed_status": self.placed_status,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +93,7 @@ class ImportSpec:
                 data[key] = getattr(self, key)
         data["duplicates"] = self.duplicates
         data["by_name"] = self.by_name
+        data["placed_status"] = self.placed_status
         data["columns"] = dict(self.columns)
         if self.values:
             data["values"] = {k: dict(v) for k, v in self.values.items()}
@@ -96,14 +113,17 @@ def _text_map(value: Any, what: str, name: str) -> dict[str, str]:
     return out
 
 
-def parse_spec(text: str, name: str) -> ImportSpec:
-    """The ``ImportSpec`` in YAML ``text``; ``InputError`` naming ``name`` and the key."""
+def parse_spec(text: str | bytes, name: str) -> ImportSpec:
+    """The ``ImportSpec`` in YAML ``text`` (or its UTF-8 bytes, as uploaded); ``InputError``
+    naming ``name`` and the key. The YAML is read by ``bounded_yaml.load``."""
+    return spec_from_dict(bounded_yaml.load(text, name), name)
+
+
+def spec_from_dict(data: Any, name: str) -> ImportSpec:
+    """The ``ImportSpec`` a mapping file's data (or a register record's ``spec``) holds,
+    every value checked; ``InputError`` naming ``name`` and the key."""
     from kgraph.importers.table import DUPLICATES, FIELDS
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{name}: not YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise InputError(f"{name}: a mapping file holds keys such as columns: and values:")
     unknown = [str(k) for k in data if k not in _KEYS]
@@ -127,6 +147,11 @@ def parse_spec(text: str, name: str) -> ImportSpec:
     by_name = data.get("by_name", False)
     if not isinstance(by_name, bool):
         raise InputError(f"{name}: by_name must be true or false")
+    placed_status = str(data.get("placed_status") or "proposed")
+    if placed_status not in PLACED_STATUSES:
+        raise InputError(
+            f"{name}: placed_status {placed_status!r}; expected one of {', '.join(PLACED_STATUSES)}"
+        )
     columns = _text_map(data.get("columns"), "columns", name)
     values_raw = data.get("values") or {}
     if not isinstance(values_raw, dict):
@@ -146,17 +171,23 @@ def parse_spec(text: str, name: str) -> ImportSpec:
         values=values,
         duplicates=duplicates,
         by_name=by_name,
+        placed_status=placed_status,
     )
 
 
 def load_spec(path: str | Path) -> ImportSpec:
-    """Read a mapping file."""
+    """Read a mapping file: a regular file (never waits on a FIFO) of at most
+    ``bounded_yaml.MAX_BYTES``, then ``parse_spec``."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: cannot be read: {exc}") from exc
-    return parse_spec(text, file.name)
+    with open_regular(file) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > bounded_yaml.MAX_BYTES:
+            raise InputError(
+                f"{file.name}: {size:,} bytes; a mapping file holds at most "
+                f"{bounded_yaml.MAX_BYTES:,} bytes"
+            )
+        data = handle.read(bounded_yaml.MAX_BYTES + 1)
+    return parse_spec(data, file.name)
 
 
 def dump_spec(spec: ImportSpec) -> str:
@@ -164,14 +195,17 @@ def dump_spec(spec: ImportSpec) -> str:
     return yaml.safe_dump(spec.to_dict(), allow_unicode=True, sort_keys=False)
 
 
-def save_spec(spec: ImportSpec, path: str | Path) -> None:
-    """Write ``spec`` to ``path`` atomically (temporary file, then rename)."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(dump_spec(spec))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def save_spec(
+    spec: ImportSpec,
+    path: PathLike,
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[PathLike] = (),
+    stores: Iterable[str] = (),
+) -> None:
+    """Write ``spec`` to ``path`` through ``kgraph.atomic`` (whole or not at all): never
+    onto a store or its side files, one of the ``inputs``, a folder or FIFO, and onto an
+    existing file only with ``overwrite``."""
+    write_atomically(
+        path, dump_spec(spec).encode("utf-8"), overwrite=overwrite, inputs=inputs, stores=stores
+    )

@@ -32,19 +32,18 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
+from kgraph.atomic import PathLike, write_atomically
 from kgraph.errors import InputError, KGraphError
 from kgraph.export.safe import neutralise_cell
 from kgraph.importers.base import ImportBatch
 from kgraph.importers.messages import DEFAULT_LANG, capped, quoted, render
+from kgraph.importers.registers import register_id
 from kgraph.importers.tabular_source import SheetRows, Source, detect_header_row, read_rows
 from kgraph.model import (
     HANDOVER_STATUSES,
@@ -171,6 +170,8 @@ class TableResult:
     columns: dict[str, str] = field(default_factory=dict)
     by_name: dict[str, str] = field(default_factory=dict)
     register: str = ""
+    #: the header row's names as read (empty for an empty cell)
+    headers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -249,8 +250,9 @@ def relation_edge(row_kind: str, target_kind: str) -> tuple[str, bool] | None:
 
 
 def register_name(register: str | None, file_name: str) -> str:
-    """The register's slug as it appears in ids: ``register`` or the file's stem."""
-    return slugify(register or Path(file_name).stem)[:40].rstrip("-") or "x"
+    """The register's slug as it appears in ids: ``register`` or the file's stem
+    (``kgraph.importers.registers.register_id``)."""
+    return register_id(register, file_name)
 
 
 def row_id(kind: str, value: str, register: str | None = None) -> str:
@@ -285,6 +287,24 @@ def _find_header(
             )
         )
     return found - 1
+
+
+def header_names(
+    table: SheetRows,
+    mapping: Mapping[str, str],
+    header_row: int | None = None,
+    by_name: bool = False,
+) -> list[str]:
+    """The names in the header row ``read_table`` would use for these choices; ``[]``
+    when it finds none (``read_table`` then says why)."""
+    named = [c for c in mapping.values() if not _LETTERS.match(c)]
+    if "title" not in mapping and by_name:
+        named.append("title")
+    try:
+        head = _find_header(table.rows, named, header_row, table.file, DEFAULT_LANG)
+    except InputError:
+        return []
+    return [_cell_text(v) for v in table.rows[head]]
 
 
 def _prop_key(header: str) -> str:
@@ -382,7 +402,9 @@ def read_table(
     duplicates: str = "refuse",
     values: Mapping[str, Mapping[str, str]] | None = None,
     by_name: bool = False,
+    placed_status: str = "proposed",
     lang: str = DEFAULT_LANG,
+    rows: SheetRows | None = None,
 ) -> TableResult:
     """Read and check a table; see the module docstring. ``store`` is only read.
 
@@ -392,8 +414,12 @@ def read_table(
     ``duplicate_code``; ``values`` maps cell values per field before they are read
     (``{"status": {"1": "open"}}``); ``by_name`` maps a field nobody mapped to a column of
     the same name (off: such a column is kept as a property); ``lang`` is the language of
-    the messages (``nl`` or ``en``)."""
+    the messages (``nl`` or ``en``); ``placed_status`` is the handover status of a "Waar
+    belegd" placement (a proposal unless the register's keeper says otherwise); ``rows`` are
+    the sheet's rows when they were read already (``source`` is then not read again)."""
     check_node_kind(kind)
+    if placed_status not in HANDOVER_STATUSES:
+        raise InputError(f"placed_status {placed_status!r}: one of {', '.join(HANDOVER_STATUSES)}")
     mapping = dict(mapping or {})
     for field_name in mapping:
         if field_name not in FIELDS:
@@ -403,7 +429,7 @@ def read_table(
     if duplicates not in DUPLICATES:
         raise InputError(f"--duplicates {duplicates!r}: refuse or keep")
     value_map = _check_values(values, lang)
-    table = read_rows(
+    table = rows or read_rows(
         source, sheet=sheet, delimiter=delimiter, encoding=encoding, name=name, lang=lang
     )
     reg = register_name(register, table.file)
@@ -436,7 +462,13 @@ def read_table(
         kept = {id(r) for r in accepted}
         rejected = [r for r in body if r.node is not None and id(r) not in kept]
         edges, created, relation_problems, placed_new = _resolve(
-            accepted, rejected, store, problem, reg, header
+            accepted,
+            rejected,
+            store,
+            problem,
+            reg,
+            header,
+            _Placement(placed_status, register or reg, lang),
         )
         failing = {id(r) for r in accepted if relation_problems.get(id(r))}
         if not skip_invalid or not failing:
@@ -473,6 +505,7 @@ def read_table(
         },
         by_name=auto,
         register=reg,
+        headers=header,
     )
     for row in body:
         result.problems.extend(row.problems)
@@ -482,10 +515,6 @@ def read_table(
                 for i, (h, v) in enumerate(zip(header, row.cells, strict=False))
             }
             result.rejects.append(Reject(row.number, cells, [str(p) for p in row.problems]))
-    if store is not None:
-        present = sum(1 for n in batch.nodes if store.get_node(n.id) is not None)
-        if present:
-            batch.notes.append(render("note_present", lang, count=present))
     return result
 
 
@@ -626,7 +655,9 @@ class _RowReader:
         for name in (*RELATION_FIELDS, "relates_to"):
             if name in columns:
                 raw = _cell_text(_get(row, columns[name]))
-                found = [self.mapped(name, v.strip()) for v in _SPLIT.split(raw) if v.strip()]
+                # a value mapped to "" means nothing ("Not included": no landing place)
+                mapped = (self.mapped(name, v.strip()) for v in _SPLIT.split(raw) if v.strip())
+                found = [v.strip() for v in mapped if v.strip()]
                 if found:
                     row.relations.append((name, columns[name], list(dict.fromkeys(found))))
         if not node_id or not title:
@@ -756,6 +787,7 @@ def _resolve(
     problem: MakeProblem,
     register: str,
     header: list[str],
+    placement: _Placement,
 ) -> tuple[list[Edge], list[Node], dict[int, list[Problem]], list[str]]:
     index = _Index(store, register)
     for row in rows:
@@ -827,7 +859,7 @@ def _resolve(
                 continue
             edge_kind, forward = rule
             src, dst = (node.id, target.id) if forward else (target.id, node.id)
-            props = _edge_props(
+            props = placement.props(
                 edge_kind, name, row, header[column] if column < len(header) else ""
             )
             edges.setdefault((src, edge_kind, dst), validate_edge(Edge(src, edge_kind, dst, props)))
@@ -837,15 +869,28 @@ def _resolve(
 _ORGANISATION_HEADERS = frozenset({"organisatie", "organisation", "organization", "organisaties"})
 
 
-def _edge_props(edge_kind: str, field_name: str, row: _Row, header: str) -> dict[str, Any]:
-    """A handover status on LANDS_IN (a "Waar belegd" placement is ``accepted``: belegd),
-    the column's header as the ``role`` on INVOLVES ("Actiehouder", "Waar belegd")."""
-    if edge_kind == "LANDS_IN":
-        default = "accepted" if field_name == "placed_at" else "proposed"
-        return {"status": row.handover or default}
-    if edge_kind == "INVOLVES" and header and _norm_header(header) not in _ORGANISATION_HEADERS:
-        return {"role": header}
-    return {}
+@dataclass(frozen=True)
+class _Placement:
+    """How a register's placements become handovers: ``status`` for a "Waar belegd"
+    placement (``proposed`` unless the mapping says the register records decisions), and
+    the register named in the handover's note."""
+
+    status: str
+    register: str
+    lang: str
+
+    def props(self, edge_kind: str, field_name: str, row: _Row, header: str) -> dict[str, Any]:
+        """A handover on LANDS_IN (the row's own handover status, else ``status`` for a
+        placement and ``proposed`` for a landing place, noted "from register X, column Y";
+        never a decision: no date, no one who decided), the column's header as the
+        ``role`` on INVOLVES ("Actiehouder", "Waar belegd")."""
+        if edge_kind == "LANDS_IN":
+            default = self.status if field_name == "placed_at" else "proposed"
+            note = render("note_placed_from", self.lang, register=self.register, column=header)
+            return {"status": row.handover or default, "note": note}
+        if edge_kind == "INVOLVES" and header and _norm_header(header) not in _ORGANISATION_HEADERS:
+            return {"role": header}
+        return {}
 
 
 def _new_target(name: str, value: str, node: Node, register: str) -> Node:
@@ -906,48 +951,15 @@ def rejects_csv(rejects: list[Reject]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def check_rejects_path(
-    path: str | Path,
-    *,
-    inputs: Iterable[str | Path] = (),
-    overwrite: bool = False,
-    lang: str = DEFAULT_LANG,
-) -> None:
-    """Refuse a rejects file that is one of the ``inputs`` (always) or that exists
-    (unless ``overwrite``), before anything is read or written."""
-    target = Path(path)
-    for item in inputs:
-        source = Path(item)
-        if target.exists() and source.exists() and os.path.samefile(target, source):
-            raise InputError(render("rejects_onto_input", lang, path=target))
-        if target.resolve() == source.resolve():
-            raise InputError(render("rejects_onto_input", lang, path=target))
-    if target.exists() and not overwrite:
-        raise InputError(render("rejects_exists", lang, path=target))
-
-
 def write_rejects(
-    path: str | Path,
+    path: PathLike,
     rejects: list[Reject],
     *,
-    inputs: Iterable[str | Path] = (),
+    inputs: Iterable[PathLike] = (),
+    stores: Iterable[str] = (),
     overwrite: bool = False,
-    lang: str = DEFAULT_LANG,
 ) -> None:
-    """Write ``rejects_csv`` to ``path`` atomically (a temporary file in the same folder,
-    then renamed), never onto an input file, and onto an existing file only with
-    ``overwrite``."""
-    check_rejects_path(path, inputs=inputs, overwrite=overwrite, lang=lang)
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
-    )
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(rejects_csv(rejects))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write ``rejects_csv`` to ``path`` through ``kgraph.atomic``: whole or not at all,
+    never onto an input, a store (also with ``overwrite``) or its side files, and onto an
+    existing file only with ``overwrite``."""
+    write_atomically(path, rejects_csv(rejects), overwrite=overwrite, inputs=inputs, stores=stores)

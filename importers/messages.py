@@ -9,12 +9,16 @@ made of it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kgraph import texts
 
 DEFAULT_LANG = "nl"
 LANGS = ("nl", "en")
+#: times are stored as UTC and shown as the people using kgraph read a clock
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def render(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
@@ -35,3 +39,15 @@ def capped(lines: list[str], limit: int, lang: str = DEFAULT_LANG) -> list[str]:
     if len(lines) <= limit:
         return lines
     return [*lines[:limit], render("and_more", lang, count=len(lines) - limit)]
+
+
+def local_time(iso: str | None) -> str:
+    """A stored (UTC) ISO time as ``2024-03-01 11:15`` in Europe/Amsterdam; as given when
+    it is not a time."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
