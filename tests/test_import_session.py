@@ -360,3 +360,40 @@ def test_the_matching_pairs_the_fixture_as_the_method_before() -> None:
     }
     assert set(reg.REWORDED.values()) <= set(reworded.values())
     assert len(pairs) == len(reg.Q) - len(reg.DROPPED)
+
+
+# --- readable sources --------------------------------------------------------------------------
+
+
+def test_an_import_gives_its_file_a_readable_title_once(store: GraphStore, tmp_path: Path) -> None:
+    from kgraph import sources
+
+    path = _placements(tmp_path)
+    args = ["import", "table", str(path), "--map", "id=Code", "--map", "title=Kennisvraag"]
+    result = run(store, *args, "--register", "Agenda WVL")
+    assert result.exit_code == 0, result.output
+    titles = sources.source_titles(store)
+    assert titles == {"agenda.csv": "Agenda WVL"}
+    node = store.get_node("kq:agenda-wvl:a1")
+    assert node is not None and node.source
+    assert sources.describe(node.source, titles).startswith("Agenda WVL, rij")
+    # a title someone gave is kept by the next import of the file
+    sources.register_source(store, "agenda.csv", "Kennisagenda Water en Leefomgeving")
+    again = run(store, *args, "--register", "Agenda WVL")
+    assert again.exit_code == 0, again.output
+    assert sources.source_titles(store) == {"agenda.csv": "Kennisagenda Water en Leefomgeving"}
+
+
+def test_the_seed_reads_as_the_city_deal_report(store: GraphStore) -> None:
+    from kgraph import sources
+    from kgraph.seeding import SEED_ACTOR, seed_store
+
+    seed_store(store)
+    titles = sources.source_titles(store)
+    assert titles[sources.SEED_REPORT] == sources.SEED_TITLE
+    sourced = [n for n in store.nodes() if n.source and n.source.startswith(sources.SEED_REPORT)]
+    assert sourced and sources.describe(sourced[0].source, titles).startswith(
+        "City Deal jaarverslag 2023, regel "
+    )
+    assert {c.actor for c in store.history()} == {SEED_ACTOR}
+    assert len(store.history(target=f"@source/{store.records('source')[0].id}")) == 1
