@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from kgraph import sources
-from kgraph.errors import ConflictError
+from kgraph.errors import ConflictError, ValidationError
 from kgraph.importers import registers
 from kgraph.importers.batching import batches, count
 from kgraph.importers.plan import ImportPlan
 from kgraph.model import Node
-from kgraph.store.base import GraphStore, now_iso
+from kgraph.store.base import GraphStore, check_ref, now_iso
 
 Progress = Callable[[int, int], None]
 #: the collection import batches are recorded in
@@ -141,7 +141,7 @@ def apply_plan(
                 batch=record.id,
                 actor=actor,
             )
-        _title_sources(store, nodes, register_name or plan.register, actor)
+        _title_sources(store, nodes, plan.source, register_name or plan.register, actor)
         counts = {
             "nodes_added": nodes_added,
             "edges_added": edges_added,
@@ -164,16 +164,26 @@ def apply_plan(
 
 
 def _title_sources(
-    store: GraphStore, nodes: Iterable[Node], register: str | None, actor: str | None
+    store: GraphStore,
+    nodes: Iterable[Node],
+    source: str | None,
+    register: str | None,
+    actor: str | None,
 ) -> None:
-    """Give every file the added items cite a readable title (``kgraph.sources``) when it
-    has none yet: the register's name, else the file's name without its extension, so
-    a source reads "Kennisagenda, blad Vragen, rij 12". A title given before (``kgraph
-    source title``, the seed's) is kept."""
-    files = {sources.parse(n.source).file for n in nodes if n.source}
-    if not files:
+    """Give the file this import read a readable title (``kgraph.sources``) when it has
+    none yet and the added items cite it: the register's name, else the file's name
+    without its extension, so a source reads "Kennisagenda, blad Vragen, rij 12". A title
+    given before (``kgraph source title``, the seed's) is kept, and so are the sources
+    items carry from elsewhere (a graph file's items cite the files they came from)."""
+    if not source:
         return
+    own = {source, Path(source).name}
+    cited = {sources.parse(n.source).file for n in nodes if n.source} & own
     titled = sources.source_titles(store)
-    for file in sorted(files - set(titled)):
+    for file in sorted(cited - set(titled)):
+        try:
+            check_ref(file)
+        except ValidationError:  # a name no record can be found by: leave it as it is
+            continue
         title = register or Path(file).stem.replace("_", " ").strip() or file
         sources.register_source(store, file, title, actor=actor)

@@ -15,7 +15,7 @@ from kgraph.copy import copy_store
 from kgraph.errors import StoreError
 from kgraph.importers import apply_batch
 from kgraph.importers.base import ImportBatch
-from kgraph.model import Edge, Node
+from kgraph.model import RECORD_COLLECTIONS, Edge, Node
 from kgraph.paths import seed_folder
 from kgraph.store.base import GraphStore
 from kgraph.store.embedded import EmbeddedStore
@@ -103,7 +103,8 @@ def test_embedded_to_neo4j_to_embedded_is_identical(
         len(before["edges"]),
         len(before["history"]),
     )
-    records = filled.count_records("import_batch")  # the records come along too
+    # the records (import batches, source titles) come along too
+    records = sum(filled.count_records(c) for c in RECORD_COLLECTIONS)
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == records + sum(
         len(before[k]) for k in ("nodes", "edges", "history")
     )

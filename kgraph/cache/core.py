@@ -230,9 +230,10 @@ class _Cache:
 
         thread = threading.Thread(target=write, name=f"kgraph-cache-{analysis.name}", daemon=True)
         with self._lock:
+            # started before it is listed: ``flush`` may join anything it finds listed
+            thread.start()
             self._writes = [t for t in self._writes if t.is_alive()]
             self._writes.append(thread)
-        thread.start()
 
     def flush(self) -> None:
         """Wait for results still being written to the file (at exit, and in tests)."""
