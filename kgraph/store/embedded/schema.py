@@ -19,7 +19,7 @@ from kgraph.errors import StoreError
 
 #: "kgrf" in the SQLite header's application id field
 APPLICATION_ID = 0x6B677266
-SCHEMA_VERSION = 2  # 2: nodes.fts points at the node's row in node_fts
+SCHEMA_VERSION = 3  # 2: nodes.fts points at the node's row in node_fts; 3: question_vectors
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,6 +64,18 @@ CREATE INDEX IF NOT EXISTS history_target ON history(target);
 CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
     id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
+"""
+
+# Sentence vectors of the questions (kgraph.store.vectors): derived data, one row per
+# node, replaced when the text or the model changes; no history.
+_VECTORS = """
+CREATE TABLE IF NOT EXISTS question_vectors (
+    id TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    digest TEXT NOT NULL,        -- of the text the vector was computed from
+    lang TEXT NOT NULL,
+    vector BLOB NOT NULL         -- float16, little-endian
+) WITHOUT ROWID
 """
 
 
@@ -119,6 +131,7 @@ def prepare(
             for statement in _SCHEMA.split(";\n"):
                 if statement.strip():
                     conn.execute(statement)
+            conn.execute(_VECTORS)
             conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?), ('tx', '0')",
                 (str(SCHEMA_VERSION),),
@@ -149,6 +162,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
             "UPDATE nodes SET fts = m.r FROM (SELECT rowid AS r, id FROM node_fts) AS m "
             "WHERE m.id = nodes.id"
         )
+    if found < 3:
+        conn.execute(_VECTORS)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
     # stores made before the header marks get them now
     _mark(conn)

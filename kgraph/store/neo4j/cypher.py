@@ -43,6 +43,8 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT kgraph_history_batch_first IF NOT EXISTS "
     "FOR (b:KgraphHistoryBatch) REQUIRE b.first IS UNIQUE",
     "CREATE CONSTRAINT kgraph_meta_key IF NOT EXISTS FOR (m:KgraphMeta) REQUIRE m.key IS UNIQUE",
+    # derived question vectors (kgraph.store.neo4j.vectors), one per question node
+    "CREATE CONSTRAINT kgraph_vector_id IF NOT EXISTS FOR (v:KgraphVector) REQUIRE v.id IS UNIQUE",
 )
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
@@ -339,9 +341,9 @@ ANY_HISTORY = "MATCH (h) WHERE h:KgraphHistory OR h:KgraphHistoryBatch RETURN 1 
 # does not need one huge transaction (run in an auto-commit transaction).
 WIPE = (
     "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphHistoryBatch OR n:KgraphMeta "
-    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    "OR n:KgraphVector CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 )
 WIPE_IN_TX = (
     "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphHistoryBatch OR n:KgraphMeta "
-    "DETACH DELETE n"
+    "OR n:KgraphVector DETACH DELETE n"
 )

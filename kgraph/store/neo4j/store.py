@@ -10,6 +10,7 @@ transactions), ``cypher`` (every statement, as constants), ``rows`` (values <-> 
 from __future__ import annotations
 
 from kgraph.store.neo4j.reads import Neo4jReads
+from kgraph.store.neo4j.vectors import Neo4jVectors
 from kgraph.store.neo4j.writes import Neo4jWrites
 
 
@@ -17,3 +18,7 @@ class Neo4jStore(Neo4jWrites, Neo4jReads):
     """A GraphStore in a Neo4j database; see ``kgraph.store.neo4j.driver`` for
     configuration. Safe to share between threads; ``transaction()`` blocks are per thread.
     """
+
+    def vector_cache(self) -> Neo4jVectors:
+        """The ``(:KgraphVector)`` nodes of this database."""
+        return Neo4jVectors(self)
