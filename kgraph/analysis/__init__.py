@@ -1,13 +1,14 @@
 """Analyses of the graph for theme leads and the steering group.
 
-Every analysis runs on networkx (or, for similar questions, sparse text vectors) over what
+Every analysis runs on networkx (or, for similar questions, sentence and word vectors) over what
 it fetches from the store, so both backends give the same answers; each returns a frozen
 dataclass of plain values with ``to_dict()`` for JSON, the CLI and the dashboard.
 
 - ``handover_coverage``: where complex questions and CoPs land, by handover status;
 - ``find_gaps``: loose ends (hiaten);
 - ``centrality``: what holds the graph together;
-- ``find_similar`` / ``accept_similar`` / ``dismiss_similar``: questions asked twice;
+- ``find_similar`` / ``similar_to`` / ``accept_similar`` / ``dismiss_similar``: questions
+  asked twice, in any language;
 - ``changes_since``: what moved since a date.
 """
 
@@ -25,6 +26,7 @@ from kgraph.analysis.similar import (
     find_similar,
     pair_score,
     rank_pairs,
+    similar_to,
 )
 
 __all__ = [
@@ -46,4 +48,5 @@ __all__ = [
     "handover_coverage",
     "pair_score",
     "rank_pairs",
+    "similar_to",
 ]

@@ -83,6 +83,15 @@ class SimilarPair:
         return "words" if self.shared else "meaning"
 
     @property
+    def meaning_reason(self) -> str:
+        """The catalogue key saying why a pair that shares no word is proposed: the same
+        (or, below ``DEFAULT_MIN_SCORE``, a related) meaning, in another language (fill in
+        ``a``/``b`` with the two language names) or in other words."""
+        near = "" if self.score >= DEFAULT_MIN_SCORE else "_near"
+        what = "language" if self.other_language else "words"
+        return f"similar_reason_{what}{near}"
+
+    @property
     def other_language(self) -> bool:
         """Whether the two are in different (known) languages."""
         a, b = self.a_context.lang, self.b_context.lang
@@ -390,21 +399,31 @@ class _Filter:
 
     across_cops: bool = False
     across_registers: bool = False
+    #: from another CoP/theme *or* another register
+    elsewhere: bool = False
 
     def mask(self, index: SimilarityIndex, rows: range) -> np.ndarray | None:
         """Allowed cells of the block of ``rows`` (``None``: every cell)."""
-        if not (self.across_cops or self.across_registers):
+        if not (self.across_cops or self.across_registers or self.elsewhere):
             return None
+        registers = np.array([c.register for c in index.contexts], dtype=object)
+        other_register = registers[np.array(list(rows))][:, None] != registers[None, :]
+        other_group = ~_shared_groups(index, rows)
         allowed = np.ones((len(rows), len(index)), dtype=bool)
         if self.across_registers:
-            registers = np.array([c.register for c in index.contexts], dtype=object)
-            allowed &= registers[np.array(list(rows))][:, None] != registers[None, :]
+            allowed &= other_register
         if self.across_cops:
-            allowed &= ~_shared_groups(index, rows)
+            allowed &= other_group
+        if self.elsewhere:
+            allowed &= other_register | other_group
         return allowed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"across_cops": self.across_cops, "across_registers": self.across_registers}
+        return {
+            "across_cops": self.across_cops,
+            "across_registers": self.across_registers,
+            "elsewhere": self.elsewhere,
+        }
 
 
 def _shared_groups(index: SimilarityIndex, rows: range) -> np.ndarray:
@@ -574,10 +593,12 @@ def similar_to(
     method: str = DEFAULT_METHOD,
     across_cops: bool = False,
     across_registers: bool = False,
+    elsewhere: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimilarResult:
     """The ``top`` best partners of one question (``a`` is that question in every pair),
-    leaving out questions already linked to it or dismissed; filters as ``find_similar``."""
+    leaving out questions already linked to it or dismissed; filters as ``find_similar``,
+    and ``elsewhere``: only questions from another CoP/theme or another register."""
     _check_method(method)
     index = _index(store, progress)
     if node_id not in index.row:
@@ -587,7 +608,7 @@ def similar_to(
     focus = index.questions[i]
     scores = _row_scores(index, method, i).copy()
     scores[i] = -np.inf
-    filters = _Filter(across_cops, across_registers)
+    filters = _Filter(across_cops, across_registers, elsewhere)
     mask = filters.mask(index, range(i, i + 1))
     if mask is not None:
         scores[~mask[0]] = -np.inf

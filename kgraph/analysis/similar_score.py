@@ -27,9 +27,9 @@ from scipy import sparse
 from kgraph.analysis._text import stem_ngrams
 
 #: logistic model: score = 1 / (1 + exp(-(BIAS + MEANING * meaning + WORDS * words)))
-BIAS = -6.0
-MEANING = 12.0
-WORDS = 6.0
+BIAS = -4.02
+MEANING = 11.56
+WORDS = 9.75
 #: a language needs this many questions for its own mean vector
 MIN_GROUP = 10
 
