@@ -127,7 +127,9 @@ def twin_sets() -> list[TwinSet]:
     pool = list(ct) + [str(p["a"]) for p in own]
     base = len(pool)
     pool += [str(p["b"]) for p in own]
-    out.append(TwinSet("translated own", pool, [(base + n, len(ct) + n) for n in range(len(own))], base))
+    out.append(
+        TwinSet("translated own", pool, [(base + n, len(ct) + n) for n in range(len(own))], base)
+    )
     # paraphrases: City Deal ones point at their City Deal question, own ones at theirs
     where = {normalise_title(t): i for i, t in enumerate(ct)}
     pool = list(ct)
@@ -179,7 +181,9 @@ def hits_at_1(twins: TwinSet, method: str, mode: str) -> tuple[int, int]:
     return hits, len(twins.twins)
 
 
-def precision_table(methods: tuple[str, ...] = COMPARED) -> list[tuple[str, str, float, float, int]]:
+def precision_table(
+    methods: tuple[str, ...] = COMPARED,
+) -> list[tuple[str, str, float, float, int]]:
     """(method, corpus, P@10, P@20, unlabelled in the top 20) per method and corpus."""
     out = []
     for corpus, (keys, texts) in {"citydeal": citydeal(), "caa": caa()}.items():

@@ -107,7 +107,7 @@ def test_a_damaged_store_is_one_line_of_error(tmp_path: Path) -> None:
     size = path.stat().st_size
     with open(path, "r+b") as handle:  # overwrite pages in the middle of the file
         handle.seek(size // 2)
-        handle.write(os.urandom(8192))
+        handle.write(os.urandom(65536))  # sixteen pages: the table and its index
     code, _, err = _run("--store", str(path), "stats")
     assert code == 2
     assert err.startswith("kgraph: error:") and err.count("\n") == 1

@@ -19,189 +19,41 @@ from functools import lru_cache
 
 from kgraph.model import fold
 
-#: language code -> words that mark it (folded, no accents); kept disjoint on purpose
+
+def _marker_words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: language code -> words that mark it (folded, no accents)
 _MARKERS: dict[str, frozenset[str]] = {
-    "nl": frozenset(
-        [
-            "de",
-            "het",
-            "een",
-            "en",
-            "van",
-            "hoe",
-            "je",
-            "jij",
-            "we",
-            "wij",
-            "wat",
-            "welke",
-            "wie",
-            "waar",
-            "wanneer",
-            "waarom",
-            "is",
-            "zijn",
-            "niet",
-            "met",
-            "voor",
-            "op",
-            "bij",
-            "naar",
-            "door",
-            "ook",
-            "nog",
-            "dat",
-            "die",
-            "dit",
-            "deze",
-            "er",
-            "om",
-            "te",
-            "kan",
-            "kunnen",
-            "moet",
-            "moeten",
-            "gaan",
-            "gaat",
-            "zorg",
-            "zorgen",
-            "hebben",
-            "heeft",
-            "worden",
-            "wordt",
-            "zoals",
-            "ons",
-            "onze",
-            "hun",
-            "hoeverre",
-            "daarvan",
-            "welk",
-            "binnen",
-            "tussen",
-            "zich",
-            "mee",
-            "omgaan",
-        ]
+    "nl": _marker_words(
+        """
+        de het een en van hoe je jij we wij wat welke wie waar wanneer waarom is zijn
+        niet met voor op bij naar door ook nog dat die dit deze er om te kan kunnen
+        moet moeten gaan gaat zorg zorgen hebben heeft worden wordt zoals ons onze hun
+        hoeverre daarvan welk binnen tussen zich mee omgaan
+        """
     ),
-    "en": frozenset(
-        [
-            "the",
-            "a",
-            "an",
-            "and",
-            "of",
-            "how",
-            "you",
-            "we",
-            "what",
-            "which",
-            "who",
-            "where",
-            "when",
-            "why",
-            "are",
-            "not",
-            "with",
-            "for",
-            "on",
-            "at",
-            "to",
-            "do",
-            "does",
-            "did",
-            "can",
-            "could",
-            "should",
-            "would",
-            "this",
-            "that",
-            "these",
-            "those",
-            "there",
-            "their",
-            "they",
-            "is",
-            "be",
-            "been",
-            "being",
-            "how",
-            "from",
-            "into",
-            "by",
-            "as",
-            "such",
-            "extent",
-            "whether",
-            "our",
-            "your",
-            "its",
-        ]
+    "en": _marker_words(
+        """
+        the a an and of how you we what which who where when why are not with for on
+        at to do does did can could should would this that these those there their
+        they is be been being from into by as such extent whether our your its
+        """
     ),
-    "de": frozenset(
-        [
-            "der",
-            "die",
-            "das",
-            "und",
-            "ist",
-            "nicht",
-            "mit",
-            "fur",
-            "auf",
-            "wie",
-            "wir",
-            "ich",
-            "sie",
-            "ein",
-            "eine",
-            "einen",
-            "dem",
-            "den",
-            "des",
-            "zu",
-            "im",
-            "sind",
-            "wird",
-            "werden",
-            "kann",
-            "konnen",
-            "welche",
-            "warum",
-            "wann",
-        ]
+    "de": _marker_words(
+        """
+        der die das und ist nicht mit fur auf wie wir ich sie ein eine einen dem den
+        des zu im sind wird werden kann konnen welche warum wann ihr bevor man sich
+        auch nach oder was mussen
+        """
     ),
-    "fr": frozenset(
-        [
-            "le",
-            "la",
-            "les",
-            "et",
-            "est",
-            "pas",
-            "avec",
-            "pour",
-            "sur",
-            "comment",
-            "nous",
-            "vous",
-            "un",
-            "une",
-            "des",
-            "du",
-            "au",
-            "aux",
-            "dans",
-            "qui",
-            "que",
-            "quoi",
-            "quelle",
-            "quelles",
-            "quel",
-            "quels",
-            "sont",
-            "peut",
-            "peuvent",
-        ]
+    "fr": _marker_words(
+        """
+        le la les et est pas avec pour sur comment nous vous un une des du au aux
+        dans qui que quoi quelle quelles quel quels sont peut peuvent pourquoi combien
+        il ils elle elles ce cette ces leur leurs se
+        """
     ),
 }
 _WORD = re.compile(r"[a-z]+")

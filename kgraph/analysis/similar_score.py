@@ -7,7 +7,8 @@ Two signals per pair of questions:
   unrelated questions in the same language share their language's direction ("How do
   you ...", "Hoe zorg je ...") and outscore a question and its own translation; with it,
   Dutch-English translations are found first (``benchmarks/similar_eval.py``). A language
-  with fewer than ``MIN_GROUP`` questions uses the store's overall mean.
+  with few questions is centred mostly on a reference mean of that language
+  (``language_reference``), so a store of three questions is compared sensibly too.
 - **words**: the cosine of the word TF-IDF vectors (stems and stem pairs; the method the
   finder used alone before), which sees exact shared terms and names that a sentence
   model blurs, and which explains a proposal in words a person can check.
@@ -20,6 +21,7 @@ likely as not to be judged the same or a related question by a person".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -27,27 +29,44 @@ from scipy import sparse
 from kgraph.analysis._text import stem_ngrams
 
 #: logistic model: score = 1 / (1 + exp(-(BIAS + MEANING * meaning + WORDS * words)))
-BIAS = -4.02
-MEANING = 11.56
-WORDS = 9.75
-#: a language needs this many questions for its own mean vector
+BIAS = -4.12
+MEANING = 11.58
+WORDS = 9.64
+#: weight of a language's reference mean against its questions' own (in questions)
 MIN_GROUP = 10
 
 
+@lru_cache(maxsize=1)
+def reference_means() -> dict[str, np.ndarray]:
+    """Each known language's mean vector over the same everyday questions
+    (``language_reference``); ``""`` (unknown) gets the mean of those means."""
+    from kgraph.analysis.embedding import embed
+    from kgraph.analysis.language_reference import REFERENCE
+
+    means = {lang: embed(list(questions)).mean(axis=0) for lang, questions in REFERENCE.items()}
+    means[""] = np.mean(list(means.values()), axis=0)
+    return means
+
+
 def centre_by_language(matrix: np.ndarray, langs: Sequence[str]) -> np.ndarray:
-    """Unit rows of ``matrix`` minus their language's mean (see the module docstring)."""
+    """Unit rows of ``matrix`` minus their language's mean (see the module docstring).
+
+    A language's mean is its questions' mean in the store, drawn towards the reference
+    mean of that language (``reference_means``) as if ``MIN_GROUP`` reference questions
+    were among them: a big group is centred on itself (which also takes off what all its
+    questions share, such as one register's subject), a small one mostly on the language.
+    """
     out = np.array(matrix, dtype=np.float32, copy=True)
     if not len(out):
         return out
-    overall = out.mean(axis=0)
+    reference = reference_means()
     codes = np.asarray(list(langs), dtype=object)
-    small = np.ones(len(out), dtype=bool)
     for lang in set(langs):
         rows = codes == lang
-        if lang and rows.sum() >= MIN_GROUP:
-            out[rows] -= out[rows].mean(axis=0)
-            small &= ~rows
-    out[small] -= overall
+        n = int(rows.sum())
+        prior = reference.get(lang, reference[""])
+        mean = (out[rows].sum(axis=0) + MIN_GROUP * prior) / (n + MIN_GROUP)
+        out[rows] -= mean
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 1e-6)
     return out
