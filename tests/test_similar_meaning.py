@@ -21,12 +21,12 @@ from conftest import CAA_AGENDA
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import similar_eval  # noqa: E402
-from kgraph.analysis.embedding import embed  # noqa: E402
-from kgraph.analysis.language import detect_language  # noqa: E402
-from kgraph.analysis.similar import DEFAULT_METHOD, WORDS_ONLY, SimilarPair  # noqa: E402
-from kgraph.analysis.similar_index import QuestionContext  # noqa: E402
-from kgraph.analysis.similar_score import combine  # noqa: E402
+from benchmarks import similar_eval
+from kgraph.analysis.embedding import embed
+from kgraph.analysis.language import detect_language
+from kgraph.analysis.similar import DEFAULT_METHOD, WORDS_ONLY, SimilarPair
+from kgraph.analysis.similar_index import QuestionContext
+from kgraph.analysis.similar_score import combine
 
 pytestmark = pytest.mark.skipif(
     not (CAA_AGENDA / "_questions").is_dir(), reason="the CAA research agenda is not there"
