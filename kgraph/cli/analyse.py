@@ -171,8 +171,13 @@ def _why(pair: SimilarPair, lang: str) -> str:
     if pair.shared:
         return text("cli_shared_words", lang, words=", ".join(pair.shared))
     if pair.other_language:
-        return text("similar_reason_language", lang, a=pair.a_context.lang, b=pair.b_context.lang)
-    return text("similar_reason_words", lang)
+        return text(
+            pair.meaning_reason,
+            lang,
+            a=text(f"similar_lang_{pair.a_context.lang}", lang),
+            b=text(f"similar_lang_{pair.b_context.lang}", lang),
+        )
+    return text(pair.meaning_reason, lang)
 
 
 @analyse.command()
