@@ -24,7 +24,7 @@ from kgraph.analysis import (
     handover_coverage,
 )
 from kgraph.analysis.handover import EXPLANATIONS
-from kgraph.analysis.similar import DISMISSED_PROP
+from kgraph.analysis.similar import DISMISSED_PROP, SimilarPair
 from kgraph.model import HANDOVER_STATUSES, STATUS_LABELS
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.texts import render
@@ -195,15 +195,38 @@ def test_both_questions_of_a_pair_are_shown_in_verkennen(db: Path, reader: Embed
     assert at.multiselect(key=explore.FOCUS).value == [pair.a, pair.b]
 
 
-def test_min_score_and_top_controls(db: Path, reader: EmbeddedStore) -> None:
+def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
     at = open_page("similar", name="Eva")
-    at.number_input(key=similar.TOP).set_value(1).run()
-    assert len([b for b in at.button if (b.key or "").startswith("similar_accept_")]) == 1
-    at.number_input(key=similar.TOP).set_value(50).run()
-    strict = find_similar(reader, min_score=0.35, top=50).pairs
+
+    def shown() -> list[str]:
+        return [b.key for b in at.button if (b.key or "").startswith("similar_accept_")]
+
+    def keys(pairs: list[SimilarPair]) -> list[str]:
+        return [f"similar_accept_{pair_key(p.a, p.b)}" for p in pairs]
+
+    at.slider(key=similar.MIN_SCORE).set_value(0.05).run()
+    wide = find_similar(reader, min_score=0.05, top=similar.MAX_PAIRS).pairs
+    assert len(wide) > similar.PAGE_SIZE
+    assert shown() == keys(wide[: similar.PAGE_SIZE])
+    at.button(key="similar_next").click().run()
+    assert shown() == keys(wide[similar.PAGE_SIZE : 2 * similar.PAGE_SIZE])
+    assert any("Pagina 2 van" in m.value for m in at.markdown)
+    # another minimum starts again at the first page
     at.slider(key=similar.MIN_SCORE).set_value(0.35).run()
-    shown = [b.key for b in at.button if (b.key or "").startswith("similar_accept_")]
-    assert shown == [f"similar_accept_{pair_key(p.a, p.b)}" for p in strict]
+    strict = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS).pairs
+    assert shown() == keys(strict[: similar.PAGE_SIZE])
+    # each side says where it comes from
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("CoP: ") and c.endswith("Nederlands") for c in captions)
+    # only pairs across CoPs
+    at.radio(key=similar.SCOPE).set_value("cops").run()
+    across = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS, across_cops=True).pairs
+    assert shown() == keys(across[: similar.PAGE_SIZE])
+    assert all(not set(p.a_context.cops) & set(p.b_context.cops) for p in across)
+    # the seed is one register: nothing to hold against another
+    at.radio(key=similar.SCOPE).set_value("register").run()
+    assert any("twee registers" in i.value for i in at.info)
+    at.radio(key=similar.SCOPE).set_value("all").run()
     at.slider(key=similar.MIN_SCORE).set_value(1.0).run()
     assert any("Geen paren" in i.value for i in at.info)
 

@@ -40,11 +40,7 @@ def partners(node_id: str, *, elsewhere: bool, top: int) -> tuple[SimilarResult 
     def work(progress: Any) -> SimilarResult:
         return similar_to(store, node_id, top=top, elsewhere=elsewhere, progress=progress)
 
-    result, task = similar_view.computed(key, family, work)
-    if result is None and not task.finished:
-        task.wait(timeout=3.0)
-        result, task = similar_view.computed(key, family, work)
-    return result, task
+    return similar_view.computed(key, family, work)
 
 
 def render(node_id: str) -> None:

@@ -9,6 +9,7 @@ the progress and the last result it had, and refreshes itself when the new one i
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
@@ -22,6 +23,11 @@ from kgraph.ui.i18n import t
 
 #: how often a waiting page looks at its background task (seconds)
 POLL_S = 1.0
+#: how long a page waits for a fresh result before it shows the last one (seconds)
+WAIT_FRESH_S = 1.0
+WAIT_FIRST_S = 5.0
+#: pairs this session accepted or dismissed: left out of a last result still shown
+DONE = "similar_done_pairs"
 
 
 def score_text(score: float) -> str:
@@ -70,12 +76,21 @@ def reason_line(pair: SimilarPair) -> str:
 
 
 def computed(key: Hashable, family: Hashable, work: Callable[..., Any]) -> tuple[Any, Task]:
-    """The result of ``work(progress)`` for ``key`` if finished, else the last result of
-    ``family`` (or ``None``), and the task; see ``similar_in_background``."""
+    """The result of ``work(progress)`` for ``key`` once finished, else the last result of
+    ``family`` (or ``None``), and the task; see ``similar_in_background``. Waits a moment
+    for the fresh result (``WAIT_FRESH_S``, or ``WAIT_FIRST_S`` when there is no last one):
+    a small or prepared store answers within it."""
     task, last = similar_in_background(key, work, family=family)
+    if not task.finished:
+        task.wait(WAIT_FRESH_S if last is not None else WAIT_FIRST_S)
     if task.finished and task.error is None:
         return task.result, task
-    return (last.result if last is not None else None), task
+    if last is None:
+        return None, task
+    done = st.session_state.get(DONE, set())
+    result = last.result
+    pairs = [p for p in result.pairs if (p.a, p.b) not in done]
+    return replace(result, pairs=pairs), task
 
 
 def waiting(task: Task, *, key: str, had_result: bool) -> None:
@@ -106,6 +121,12 @@ def waiting(task: Task, *, key: str, had_result: bool) -> None:
 # --- edits (button callbacks: they run before the page is drawn again) -------------------
 
 
+def _done(pair: SimilarPair) -> None:
+    done = set(st.session_state.get(DONE, set()))
+    done.add((pair.a, pair.b))
+    st.session_state[DONE] = done
+
+
 def _names(pair: SimilarPair) -> dict[str, str]:
     return {"a": widgets.md(pair.a_title), "b": widgets.md(pair.b_title)}
 
@@ -121,6 +142,7 @@ def accept(pair: SimilarPair, flash: str, error: str) -> None:
     except KGraphError as exc:
         st.session_state[error] = str(exc)
         return
+    _done(pair)
     st.session_state[flash] = t("similar_accepted", who=widgets.md(who), **_names(pair))
 
 
@@ -135,6 +157,7 @@ def dismiss(pair: SimilarPair, flash: str, error: str) -> None:
     except KGraphError as exc:
         st.session_state[error] = str(exc)
         return
+    _done(pair)
     st.session_state[flash] = t("similar_dismissed_done", who=widgets.md(who), **_names(pair))
 
 

@@ -67,11 +67,7 @@ def proposals(
             progress=progress,
         )
 
-    result, task = similar_view.computed(key, family, work)
-    if result is None and not task.finished:
-        task.wait(timeout=5.0)  # a small or prepared store answers at once
-        result, task = similar_view.computed(key, family, work)
-    return result, task
+    return similar_view.computed(key, family, work)
 
 
 # --- page parts ---------------------------------------------------------------------------
