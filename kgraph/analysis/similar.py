@@ -444,16 +444,6 @@ def _shared_groups(index: SimilarityIndex, rows: range) -> np.ndarray:
     return np.asarray((member[rows.start : rows.stop] @ member.T).toarray() > 0)
 
 
-def _excluded(store: GraphStore, questions: Sequence[Node]) -> tuple[set[Any], set[Any]]:
-    """The pairs already linked with ``RELATES_TO`` and the pairs someone dismissed."""
-    linked = {_pair_key(e.src, e.dst) for e in store.edges(["RELATES_TO"])}
-    dismissed: set[tuple[str, str]] = set()
-    for q in questions:
-        for other in _dismissed_of(q):
-            dismissed.add(_pair_key(q.id, other))
-    return linked, dismissed
-
-
 def _make_pair(index: SimilarityIndex, i: int, j: int, score: float, method: str) -> SimilarPair:
     a, b = index.questions[i], index.questions[j]
     signals: tuple[float | None, float | None] = (None, None)
@@ -507,7 +497,7 @@ def find_similar(
     if (register is None) != (against is None):
         raise ValidationError("give both a register and the register to hold it against")
     index = _index(store, progress)
-    linked, dismissed = _excluded(store, index.questions)
+    linked, dismissed = index.linked, index.dismissed
     filters = _Filter(across_cops, across_registers)
     n = len(index)
     rows = range(n)
@@ -532,9 +522,13 @@ def find_similar(
         block = np.stack([_row_scores(index, method, i) for i in part]) if register else None
         if block is None:
             start, stop = part[0], part[-1] + 1
-            block = _block_scores(index, method, start, stop)
             mask = filters.mask(index, range(start, stop))
-            for i, cols, vals in _row_candidates(block, start, per_item, min_score, mask):
+            if method == "meaning_words":
+                found = index.scorer.best(start, stop, per_item, min_score, mask)
+            else:
+                block = _block_scores(index, method, start, stop)
+                found = _row_candidates(block, start, per_item, min_score, mask)
+            for i, cols, vals in found:
                 _keep_best(best, i, cols, vals)
             continue
         # one register against another: each of A's questions and its partners in B

@@ -59,6 +59,9 @@ class SimilarityIndex:
     row: dict[str, int] = field(default_factory=dict)
     #: ids of the CoP/theme nodes per row, for "other CoP" filters by id
     group_ids: list[frozenset[str]] = field(default_factory=list)
+    #: pairs (sorted ids) already joined by ``RELATES_TO``, and pairs someone dismissed
+    linked: frozenset[tuple[str, str]] = frozenset()
+    dismissed: frozenset[tuple[str, str]] = frozenset()
 
     def __post_init__(self) -> None:
         self.row = {q.id: i for i, q in enumerate(self.questions)}
@@ -102,6 +105,7 @@ def build_index(store: GraphStore, *, progress: Progress | None = None) -> Simil
     meaning = centre_by_language(vectors.matrix, vectors.langs)
     words = word_matrix([question_text(q) for q in questions])
     contexts, group_ids = question_contexts(store, questions, vectors.langs)
+    linked, dismissed = reviewed_pairs(store, questions)
     return SimilarityIndex(
         questions=questions,
         contexts=contexts,
@@ -109,7 +113,29 @@ def build_index(store: GraphStore, *, progress: Progress | None = None) -> Simil
         model=vectors.model,
         computed=vectors.computed,
         group_ids=group_ids,
+        linked=linked,
+        dismissed=dismissed,
     )
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """A pair of ids in sorted order."""
+    return (a, b) if a < b else (b, a)
+
+
+def reviewed_pairs(
+    store: GraphStore, questions: Sequence[Node]
+) -> tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]]:
+    """The pairs already linked with ``RELATES_TO`` and the pairs someone dismissed."""
+    from kgraph.analysis.similar import DISMISSED_PROP
+
+    linked = frozenset(pair_key(e.src, e.dst) for e in store.edges(["RELATES_TO"]))
+    dismissed: set[tuple[str, str]] = set()
+    for q in questions:
+        value = q.props.get(DISMISSED_PROP) or []
+        for other in value if isinstance(value, list | tuple) else [value]:
+            dismissed.add(pair_key(q.id, str(other)))
+    return linked, frozenset(dismissed)
 
 
 _cache_lock = threading.Lock()
