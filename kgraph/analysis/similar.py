@@ -606,13 +606,17 @@ def similar_to(
     mask = filters.mask(index, range(i, i + 1))
     if mask is not None:
         scores[~mask[0]] = -np.inf
-    linked = {
-        e.dst if e.src == node_id else e.src for e in store.edges(["RELATES_TO"], node_id=node_id)
-    }
+    linked = index.linked_to(node_id)
     dismissed = set(_dismissed_of(focus))
     pairs: list[SimilarPair] = []
     skipped_linked = skipped_dismissed = 0
-    for j in np.argsort(-scores, kind="stable"):
+    # the best few first: a partial sort, widened only when many are left out
+    want = min(len(scores), top + len(linked) + len(dismissed) + 1)
+    order = (
+        np.argpartition(-scores, want - 1)[:want] if want < len(scores) else np.arange(len(scores))
+    )
+    order = order[np.argsort(-scores[order], kind="stable")]
+    for j in order:
         value = float(scores[j])
         if not np.isfinite(value) or value < min_score or value <= 0 or len(pairs) >= top:
             break

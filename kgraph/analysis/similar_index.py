@@ -65,6 +65,17 @@ class SimilarityIndex:
 
     def __post_init__(self) -> None:
         self.row = {q.id: i for i, q in enumerate(self.questions)}
+        self._linked_to: dict[str, set[str]] | None = None
+
+    def linked_to(self, node_id: str) -> set[str]:
+        """The questions ``node_id`` is already joined to by ``RELATES_TO``."""
+        if self._linked_to is None:
+            by_id: dict[str, set[str]] = {}
+            for a, b in self.linked:
+                by_id.setdefault(a, set()).add(b)
+                by_id.setdefault(b, set()).add(a)
+            self._linked_to = by_id
+        return self._linked_to.get(node_id, set())
 
     def __len__(self) -> int:
         return len(self.questions)

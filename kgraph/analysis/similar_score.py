@@ -172,5 +172,11 @@ class Scorer:
     def pair(self, i: int, j: int) -> tuple[float, float, float]:
         """(combined, meaning, words) of one pair."""
         m = float(self.meaning[i] @ self.meaning[j])
-        w = float(self.words[i].multiply(self.words[j]).sum())
+        a, b = self.words, self.words
+        lo_i, hi_i = a.indptr[i], a.indptr[i + 1]
+        lo_j, hi_j = b.indptr[j], b.indptr[j + 1]
+        common, at_i, at_j = np.intersect1d(
+            a.indices[lo_i:hi_i], b.indices[lo_j:hi_j], assume_unique=True, return_indices=True
+        )
+        w = float(a.data[lo_i:hi_i][at_i] @ b.data[lo_j:hi_j][at_j]) if len(common) else 0.0
         return float(combine(np.array(m), np.array(w))), m, w
