@@ -515,6 +515,13 @@ def find_similar(
     chunk = max(16, min(_CHUNK, _BLOCK_CELLS // max(n, 1)))
     best: dict[tuple[int, int], float] = {}
     per_item = 10
+    if method == "meaning_words" and register is None:
+        rows_list = []  # the fast path below does every row
+        ranked_fast = index.scorer.all_best(
+            per_item, min_score, chunk, lambda a, b: filters.mask(index, range(a, b))
+        )
+    else:
+        ranked_fast = None
     for lo in range(0, len(rows_list), chunk):
         part = rows_list[lo : lo + chunk]
         if not part:
@@ -523,12 +530,8 @@ def find_similar(
         if block is None:
             start, stop = part[0], part[-1] + 1
             mask = filters.mask(index, range(start, stop))
-            if method == "meaning_words":
-                found = index.scorer.best(start, stop, per_item, min_score, mask)
-            else:
-                block = _block_scores(index, method, start, stop)
-                found = _row_candidates(block, start, per_item, min_score, mask)
-            for i, cols, vals in found:
+            block = _block_scores(index, method, start, stop)
+            for i, cols, vals in _row_candidates(block, start, per_item, min_score, mask):
                 _keep_best(best, i, cols, vals)
             continue
         # one register against another: each of A's questions and its partners in B
@@ -544,7 +547,7 @@ def find_similar(
                 value = float(scores[j])
                 if np.isfinite(value) and value >= min_score and value > 0:
                     best[(i, int(j))] = min(1.0, value)
-    ranked = _sorted_pairs(best)
+    ranked = ranked_fast if ranked_fast is not None else _sorted_pairs(best)
     pairs: list[SimilarPair] = []
     skipped_linked = skipped_dismissed = 0
     done_rows: set[int] = set()

@@ -20,7 +20,7 @@ likely as not to be judged the same or a related question by a person".
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -128,46 +128,88 @@ class Scorer:
         w = (self.words[start:stop] @ self.words_t).toarray()
         return combine(m, w), m, w
 
-    def best(
+    def all_best(
         self,
-        start: int,
-        stop: int,
         per_item: int,
         min_score: float,
-        mask: np.ndarray | None = None,
-    ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-        """``(i, columns, scores)``: each row's ``per_item`` best partners by the combined
-        score, at least ``min_score``, itself left out; ``mask`` marks allowed cells.
+        chunk: int,
+        mask_of: Callable[[int, int], np.ndarray | None] = lambda start, stop: None,
+    ) -> list[tuple[int, int, float]]:
+        """Pairs ``(i, j, score)`` with ``i < j``, best first: for every question its
+        ``per_item`` best partners among the questions after it and among those before it
+        (so at least its ``per_item`` best overall), scoring at least ``min_score``.
+        ``mask_of(start, stop)`` marks the allowed cells of rows ``start:stop`` (all
+        columns), or is ``None``.
 
-        The fast path of ``block``: the logistic is monotone, so rows are ranked on its
-        linear part, built in place in the meaning product (no second dense pass for the
-        words, which are added where they are non-zero), and the logistic is applied only
-        to the partners kept.
+        Each pair is scored once: row blocks are multiplied only with the columns from the
+        block on (the upper triangle, half the products of a full square); the best
+        partners before a question are gathered column by column as the blocks pass.
+        The linear part of the score is ranked (the logistic is monotone) and the logistic
+        is applied to the pairs kept only.
         """
-        z = self.meaning[start:stop] @ self.meaning.T
-        z *= MEANING
-        z += BIAS
-        w = self.words[start:stop] @ self.words_t
-        if w.nnz > z.size // 20:  # dense enough: one vectorised pass beats scattered adds
-            z += WORDS * w.toarray()
-        else:
-            coo = w.tocoo()
-            z[coo.row, coo.col] += WORDS * coo.data
-        rows = np.arange(stop - start)
-        own = rows + start
-        z[rows, own] = -np.inf
-        if mask is not None:
-            z[~mask] = -np.inf
+        n, k = self.n, per_item
+        if n < 2 or k <= 0:
+            return []
         floor = _logit(min_score)
-        k = min(per_item, z.shape[1])
-        if k <= 0:
-            return
-        top = np.argpartition(z, z.shape[1] - k, axis=1)[:, -k:]  # no negated copy
-        picked = np.take_along_axis(z, top, axis=1)
-        for r in range(stop - start):
-            keep = np.isfinite(picked[r]) & (picked[r] >= floor)
-            cols = top[r][keep]
-            yield start + r, cols, _sigmoid(picked[r][keep])
+        words_by_column = self.words_t.tocsc()
+        col_val = np.full((n, k), -np.inf, dtype=np.float32)
+        col_idx = np.full((n, k), -1, dtype=np.int64)
+        found_i: list[np.ndarray] = []
+        found_j: list[np.ndarray] = []
+        found_z: list[np.ndarray] = []
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            b, width = stop - start, n - start
+            z = self.meaning[start:stop] @ self.meaning[start:].T
+            z *= MEANING
+            z += BIAS
+            w = self.words[start:stop] @ words_by_column[:, start:]
+            if w.nnz > z.size // 20:  # dense enough: one vectorised pass beats scattered adds
+                z += WORDS * w.toarray()
+            else:
+                coo = w.tocoo()
+                z[coo.row, coo.col] += WORDS * coo.data
+            z[np.tril_indices(b)] = -np.inf  # a question itself, and pairs met before
+            mask = mask_of(start, stop)
+            if mask is not None:
+                z[~mask[:, start:]] = -np.inf
+            # the best partners after each row
+            kk = min(k, width)
+            top = np.argpartition(z, width - kk, axis=1)[:, -kk:]
+            picked = np.take_along_axis(z, top, axis=1)
+            found_i.append(np.repeat(np.arange(start, stop), kk))
+            found_j.append((top + start).ravel())
+            found_z.append(picked.ravel())
+            # the best partners before each column, merged with earlier blocks'
+            kr = min(k, b)
+            by_column = np.ascontiguousarray(z.T)  # partitions along rows in memory order
+            rows = np.argpartition(by_column, b - kr, axis=1)[:, -kr:]
+            values = np.take_along_axis(by_column, rows, axis=1)
+            both_val = np.concatenate([col_val[start:], values], axis=1)
+            both_idx = np.concatenate([col_idx[start:], rows + start], axis=1)
+            keep = np.argpartition(both_val, both_val.shape[1] - k, axis=1)[:, -k:]
+            col_val[start:] = np.take_along_axis(both_val, keep, axis=1)
+            col_idx[start:] = np.take_along_axis(both_idx, keep, axis=1)
+        found_i.append(col_idx.ravel())
+        found_j.append(np.repeat(np.arange(n), k))
+        found_z.append(col_val.ravel())
+        i_all = np.concatenate(found_i)
+        j_all = np.concatenate(found_j)
+        z_all = np.concatenate(found_z)
+        good = np.isfinite(z_all) & (z_all >= floor) & (i_all >= 0)
+        i_all, j_all, z_all = i_all[good], j_all[good], z_all[good]
+        _, first = np.unique(i_all * n + j_all, return_index=True)
+        i_all, j_all, z_all = i_all[first], j_all[first], z_all[first]
+        order = np.lexsort((j_all, i_all, -z_all))
+        scores = _sigmoid(z_all[order])
+        return list(
+            zip(
+                i_all[order].tolist(),
+                j_all[order].tolist(),
+                np.minimum(scores, 1.0).tolist(),
+                strict=True,
+            )
+        )
 
     def pair(self, i: int, j: int) -> tuple[float, float, float]:
         """(combined, meaning, words) of one pair."""
