@@ -54,3 +54,22 @@ def test_a_minimum_and_a_mask_are_respected() -> None:
     found = scorer.all_best(4, 0.3, 8, mask_of)
     assert found and all(s >= 0.3 and (i + j) % 2 == 1 for i, j, s in found)
     assert all(full[i, j] == pytest.approx(s, abs=1e-5) for i, j, s in found)
+
+
+def test_word_weights_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kgraph.analysis._text import stem_ngrams
+    from kgraph.analysis.similar_score import word_matrix
+
+    texts = [
+        "Hoe organiseer je lokaal meten?",
+        "Hoe start je een goed proces rondom lokaal meten? Lokaal!",
+        "How can comparative judgement be used for e-assessment?",
+        "hoe wat",  # no word
+        "Wat kost een warmtenet?",
+    ]
+    ours = word_matrix(texts)
+    theirs = TfidfVectorizer(analyzer=stem_ngrams, sublinear_tf=True).fit_transform(texts)
+    assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-5)
+    assert word_matrix(["hoe", "wat"]).nnz == 0

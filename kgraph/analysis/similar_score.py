@@ -73,25 +73,39 @@ def centre_by_language(matrix: np.ndarray, langs: Sequence[str]) -> np.ndarray:
 
 
 def word_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Unit rows of word TF-IDF (stems and stem bigrams) for ``texts``.
+    """Unit rows of word TF-IDF (stems and stem bigrams) for ``texts``: the weighting of
+    scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` (smoothed idf, L2 rows), built
+    here with scipy so the finder does not import scikit-learn (over a second).
 
     On a big store a term in more than one question in a hundred (at least fifty) is left
     out: its weight is small, the meaning signal covers what it says, and each such term
     joins thousands of pairs the product would have to carry (at 10,000 questions: half
     the time of the word product). Below 5,000 questions nothing is left out.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectoriser = TfidfVectorizer(
-        analyzer=stem_ngrams,
-        sublinear_tf=True,
-        min_df=1,
-        max_df=max(50, len(texts) // 100),
+    n = len(texts)
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, text in enumerate(texts):
+        for term in stem_ngrams(text):
+            rows.append(row)
+            cols.append(vocabulary.setdefault(term, len(vocabulary)))
+    if not vocabulary:
+        return sparse.csr_matrix((n, 1), dtype=np.float32)
+    counts = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(vocabulary))
     )
-    try:
-        return sparse.csr_matrix(vectoriser.fit_transform(texts), dtype=np.float32)
-    except ValueError:  # no text carries any word
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = np.flatnonzero(df <= max(50, n // 100))
+    counts = sparse.csr_matrix(counts[:, kept])
+    idf = (np.log((1 + n) / (1 + df[kept])) + 1).astype(np.float32)
+    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1))).ravel()
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    counts.data *= np.repeat(scale, np.diff(counts.indptr)).astype(np.float32)
+    counts.sort_indices()
+    return sparse.csr_matrix(counts, dtype=np.float32)
 
 
 def combine(meaning: np.ndarray, words: np.ndarray) -> np.ndarray:

@@ -41,12 +41,11 @@ def pack(vector: np.ndarray) -> bytes:
 def unpack_all(rows: Sequence[VectorRow], dims: int) -> np.ndarray:
     """The vectors of ``rows`` as one float32 matrix; a row of another length is zeros
     (the caller treats it as stale)."""
-    out = np.zeros((len(rows), dims), dtype=np.float32)
     width = dims * np.dtype(STORED_DTYPE).itemsize
-    for i, row in enumerate(rows):
-        if len(row.vector) == width:
-            out[i] = np.frombuffer(row.vector, dtype=STORED_DTYPE)
-    return out
+    blank = bytes(width)
+    joined = b"".join(r.vector if len(r.vector) == width else blank for r in rows)
+    flat = np.frombuffer(joined, dtype=STORED_DTYPE).astype(np.float32)
+    return flat.reshape(len(rows), dims)
 
 
 class VectorCache(Protocol):
