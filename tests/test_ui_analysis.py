@@ -204,7 +204,7 @@ def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
     def keys(pairs: list[SimilarPair]) -> list[str]:
         return [f"similar_accept_{pair_key(p.a, p.b)}" for p in pairs]
 
-    at.slider(key=similar.MIN_SCORE).set_value(0.05).run()
+    at.select_slider(key=similar.MIN_SCORE).set_value(0.05).run()
     wide = find_similar(reader, min_score=0.05, top=similar.MAX_PAIRS).pairs
     assert len(wide) > similar.PAGE_SIZE
     assert shown() == keys(wide[: similar.PAGE_SIZE])
@@ -212,7 +212,7 @@ def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
     assert shown() == keys(wide[similar.PAGE_SIZE : 2 * similar.PAGE_SIZE])
     assert any("Pagina 2 van" in m.value for m in at.markdown)
     # another minimum starts again at the first page
-    at.slider(key=similar.MIN_SCORE).set_value(0.35).run()
+    at.select_slider(key=similar.MIN_SCORE).set_value(0.35).run()
     strict = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS).pairs
     assert shown() == keys(strict[: similar.PAGE_SIZE])
     # each side says where it comes from
@@ -227,7 +227,7 @@ def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
     at.radio(key=similar.SCOPE).set_value("register").run()
     assert any("twee registers" in i.value for i in at.info)
     at.radio(key=similar.SCOPE).set_value("all").run()
-    at.slider(key=similar.MIN_SCORE).set_value(1.0).run()
+    at.select_slider(key=similar.MIN_SCORE).set_value(1.0).run()
     assert any("Geen paren" in i.value for i in at.info)
 
 

@@ -37,6 +37,8 @@ ERROR = "similar_error"
 PAGE_SIZE = 20
 MAX_PAIRS = 500
 SCOPES = ("all", "cops", "registers", "register")
+#: the minimum scores offered: 0.05 to 1 in steps of 0.05
+SCORE_STEPS = tuple(round(0.05 * i, 2) for i in range(1, 21))
 
 
 def score_text(score: float) -> str:
@@ -160,12 +162,11 @@ def _settings() -> tuple[float, str, str | None, str | None]:
     st.session_state.setdefault(MIN_SCORE, DEFAULT_MIN_SCORE)
     st.session_state.setdefault(SCOPE, "all")
     c1, c2 = st.columns([2, 3])
-    min_score = c1.slider(
+    min_score = c1.select_slider(
         t("similar_min_score"),
-        min_value=0.05,
-        max_value=1.0,
-        step=0.05,
+        options=SCORE_STEPS,
         key=MIN_SCORE,
+        format_func=score_text,  # a decimal comma in Dutch
         help=t("similar_min_score_help"),
         on_change=_first_page,
     )
