@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from helpers.similar import settle
 from helpers.ui import PAGES, button, open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
@@ -135,7 +136,7 @@ def pair_key(a: str, b: str) -> str:
 def test_similar_pairs_need_a_name_to_be_reviewed(db: Path, reader: EmbeddedStore) -> None:
     pairs = find_similar(reader).pairs
     assert pairs, "the City Deal seed has similar questions"
-    at = open_page("similar")
+    at = settle(open_page("similar"))
     assert at.title[0].value == "Vergelijkbare vragen"
     first = pair_key(pairs[0].a, pairs[0].b)
     assert at.button(key=f"similar_accept_{first}").disabled
@@ -147,8 +148,9 @@ def test_accepting_a_pair_links_the_questions_in_the_persons_name(
     db: Path, reader: EmbeddedStore
 ) -> None:
     pair = find_similar(reader).pairs[0]
-    at = open_page("similar", name="Theo Themaleider")
+    at = settle(open_page("similar", name="Theo Themaleider"))
     at.button(key=f"similar_accept_{pair_key(pair.a, pair.b)}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
 
     edge = reader.get_edge(pair.a, "RELATES_TO", pair.b)
@@ -167,8 +169,9 @@ def test_accepting_a_pair_links_the_questions_in_the_persons_name(
 
 def test_dismissing_a_pair_removes_it_from_the_proposals(db: Path, reader: EmbeddedStore) -> None:
     pair = find_similar(reader).pairs[0]
-    at = open_page("similar", name="Dana")
+    at = settle(open_page("similar", name="Dana"))
     at.button(key=f"similar_dismiss_{pair_key(pair.a, pair.b)}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
 
     assert reader.get_edge(pair.a, "RELATES_TO", pair.b) is None
@@ -182,21 +185,22 @@ def test_dismissing_a_pair_removes_it_from_the_proposals(db: Path, reader: Embed
     assert f"similar_dismiss_{pair_key(pair.a, pair.b)}" not in keys
     assert expander(at, "Afgewezen paren (").label.endswith("(1)")
     # a fresh session does not propose it either
-    later = open_page("similar", name="Dana")
+    later = settle(open_page("similar", name="Dana"))
     assert f"similar_dismiss_{pair_key(pair.a, pair.b)}" not in {b.key for b in later.button}
 
 
 def test_both_questions_of_a_pair_are_shown_in_verkennen(db: Path, reader: EmbeddedStore) -> None:
     pair = find_similar(reader).pairs[0]
-    at = open_page("similar")
+    at = settle(open_page("similar"))
     at.button(key=f"similar_explore_{pair_key(pair.a, pair.b)}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Verkennen"
     assert at.multiselect(key=explore.FOCUS).value == [pair.a, pair.b]
 
 
 def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
-    at = open_page("similar", name="Eva")
+    at = settle(open_page("similar", name="Eva"))
 
     def shown() -> list[str]:
         return [b.key for b in at.button if (b.key or "").startswith("similar_accept_")]
@@ -205,14 +209,17 @@ def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
         return [f"similar_accept_{pair_key(p.a, p.b)}" for p in pairs]
 
     at.select_slider(key=similar.MIN_SCORE).set_value(0.05).run()
+    settle(at)
     wide = find_similar(reader, min_score=0.05, top=similar.MAX_PAIRS).pairs
     assert len(wide) > similar.PAGE_SIZE
     assert shown() == keys(wide[: similar.PAGE_SIZE])
     at.button(key="similar_next").click().run()
+    settle(at)
     assert shown() == keys(wide[similar.PAGE_SIZE : 2 * similar.PAGE_SIZE])
     assert any("Pagina 2 van" in m.value for m in at.markdown)
     # another minimum starts again at the first page
     at.select_slider(key=similar.MIN_SCORE).set_value(0.35).run()
+    settle(at)
     strict = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS).pairs
     assert shown() == keys(strict[: similar.PAGE_SIZE])
     # each side says where it comes from
@@ -220,14 +227,18 @@ def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
     assert any(c.startswith("CoP: ") and c.endswith("Nederlands") for c in captions)
     # only pairs across CoPs
     at.radio(key=similar.SCOPE).set_value("cops").run()
+    settle(at)
     across = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS, across_cops=True).pairs
     assert shown() == keys(across[: similar.PAGE_SIZE])
     assert all(not set(p.a_context.cops) & set(p.b_context.cops) for p in across)
     # the seed is one register: nothing to hold against another
     at.radio(key=similar.SCOPE).set_value("register").run()
+    settle(at)
     assert any("twee registers" in i.value for i in at.info)
     at.radio(key=similar.SCOPE).set_value("all").run()
+    settle(at)
     at.select_slider(key=similar.MIN_SCORE).set_value(1.0).run()
+    settle(at)
     assert any("Geen paren" in i.value for i in at.info)
 
 

@@ -81,6 +81,8 @@ def test_translations_pages_and_linking_in_the_browser(
     ARTIFACTS.mkdir(exist_ok=True)
     goto(page, "vergelijkbare-vragen")
     page.get_by_text("Paren vragen die (bijna) hetzelfde vragen").first.wait_for(timeout=WAIT_MS)
+    # the first visit computes the vectors in the background and refreshes itself
+    cards(page)
     text = page.inner_text("body")
     assert "zelfde betekenis, andere taal (Engels – Nederlands)" in text
     assert f"register: {REGISTER}" in text and "CoP: " in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.similar import settle
 from helpers.ui import TIMEOUT
 from streamlit.testing.v1 import AppTest
 
@@ -38,10 +39,10 @@ def panel(node_id: str, *, name: str = "", lang: str = "nl") -> AppTest:
     at.run()
     if lang != "nl":
         at.radio(key="lang").set_value(lang).run()
+    settle(at)
     if name:
         at.text_input(key="actor").input(name).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return settle(at)
 
 
 def accept_keys(at: AppTest) -> list[str]:
@@ -64,6 +65,7 @@ def test_the_panel_lists_the_best_partners_with_where_they_come_from(
     assert any("gedeelde woorden: model" in c for c in captions)
     # more partners on request
     at.button(key=similar_panel.MORE + "_button").click().run()
+    settle(at)
     more = similar_to(reader, MODEL, top=similar_panel.SHOWN_MORE).pairs
     assert accept_keys(at) == [f"similar_panel_accept_{p.b}" for p in more]
 
@@ -73,6 +75,7 @@ def test_only_questions_from_other_cops(db: Path, reader: EmbeddedStore) -> None
     everywhere = similar_to(reader, ETHICS, top=similar_panel.SHOWN).pairs
     assert any(p.b_context.cops == ("Ethiek",) for p in everywhere)
     at.toggle(key=similar_panel.ELSEWHERE).set_value(True).run()
+    settle(at)
     elsewhere = similar_to(reader, ETHICS, top=similar_panel.SHOWN, elsewhere=True).pairs
     assert accept_keys(at) == [f"similar_panel_accept_{p.b}" for p in elsewhere]
     assert all(p.b_context.cops != ("Ethiek",) for p in elsewhere)
@@ -82,6 +85,7 @@ def test_accept_and_dismiss_from_the_panel(db: Path, reader: EmbeddedStore) -> N
     first, second = similar_to(reader, MODEL, top=2).pairs
     at = panel(MODEL, name="Theo Themaleider")
     at.button(key=f"similar_panel_accept_{first.b}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
     edge = reader.get_edge(MODEL, "RELATES_TO", first.b)
     assert edge is not None and edge.props["origin"] == "similarity"
@@ -90,6 +94,7 @@ def test_accept_and_dismiss_from_the_panel(db: Path, reader: EmbeddedStore) -> N
     assert f"similar_panel_accept_{first.b}" not in accept_keys(at)
 
     at.button(key=f"similar_panel_dismiss_{second.b}").click().run()
+    settle(at)
     node = reader.get_node(MODEL)
     assert node is not None and second.b in node.props[DISMISSED_PROP]
     assert f"similar_panel_accept_{second.b}" not in accept_keys(at)

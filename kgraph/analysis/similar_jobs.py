@@ -97,6 +97,14 @@ def similar_in_background(
     return task, last
 
 
+def wait_all(timeout: float | None = None) -> bool:
+    """Wait until every task started so far has finished (``False`` if ``timeout`` ran
+    out first): for tests and for a process that is about to stop."""
+    with _lock:
+        running = [t for t in _tasks.values() if not t.finished]
+    return all(t.wait(timeout) for t in running)
+
+
 def forget_all() -> None:
     """Drop every kept task and result (tests)."""
     with _lock:

@@ -68,6 +68,9 @@ def ensure_vectors(
 ) -> QuestionVectors:
     """Every question's vector, computing and storing the missing and stale ones first.
 
+    ``questions`` must be all of the store's questions (read when not given): stored
+    vectors of ids not among them are deleted.
+
     ``progress(done, total)`` reports the embedding of the stale ones (not called when
     nothing is stale).
     """
@@ -96,7 +99,7 @@ def ensure_vectors(
         cache.write(model, fresh)
         rows.update((r.id, r) for r in fresh)
     ids = [q.id for q in questions]
-    if todo or len(rows) > len(ids):
+    if len(rows) > len(ids):  # vectors of deleted questions (or of other kinds now)
         cache.prune(model, set(ids))
     ordered = [rows[i] for i in ids]
     matrix = unpack_all(ordered, embedding.DIMENSIONS)

@@ -25,7 +25,7 @@ from kgraph.ui.i18n import t
 POLL_S = 1.0
 #: how long a page waits for a fresh result before it shows the last one (seconds)
 WAIT_FRESH_S = 1.0
-WAIT_FIRST_S = 5.0
+WAIT_FIRST_S = 1.0
 #: pairs this session accepted or dismissed: left out of a last result still shown
 DONE = "similar_done_pairs"
 

@@ -161,7 +161,7 @@ def _settings() -> tuple[float, str, str | None, str | None]:
     """The controls: minimum score, which pairs, and the two registers if asked."""
     st.session_state.setdefault(MIN_SCORE, DEFAULT_MIN_SCORE)
     st.session_state.setdefault(SCOPE, "all")
-    c1, c2 = st.columns([2, 3])
+    c1, c2 = st.columns([1, 2])
     min_score = c1.select_slider(
         t("similar_min_score"),
         options=SCORE_STEPS,
