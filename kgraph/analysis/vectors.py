@@ -83,6 +83,8 @@ def ensure_vectors(
     todo = [
         q for q in questions if (r := rows.get(q.id)) is None or r.digest != digest(texts[q.id])
     ]
+    if todo and progress is not None:
+        progress(0, len(todo))
     for start in range(0, len(todo), STEP):
         step = todo[start : start + STEP]
         base = start

@@ -104,7 +104,7 @@ def waiting(task: Task, *, key: str, had_result: bool) -> None:
     def poll() -> None:
         if task.finished:
             st.rerun(scope="app")
-        if task.total:
+        if task.total and task.done < task.total:
             st.progress(
                 min(1.0, task.done / task.total),
                 text=t("similar_embedding_progress", done=task.done, total=task.total),
