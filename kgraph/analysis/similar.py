@@ -472,6 +472,56 @@ def _index(store: GraphStore, progress: Any) -> SimilarityIndex:
     return similarity_index(store, progress=progress)
 
 
+#: partners kept per question while ranking (so a pair in a question's top ten is never lost)
+_PER_ITEM = 10
+
+
+def _ranked_all(
+    index: SimilarityIndex, method: str, min_score: float, filters: _Filter
+) -> list[tuple[int, int, float]]:
+    """Every question's best partners by ``method``, in row blocks of the score matrix."""
+    n = len(index)
+    chunk = max(16, min(_CHUNK, _BLOCK_CELLS // max(n, 1)))
+    best: dict[tuple[int, int], float] = {}
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        block = _block_scores(index, method, start, stop)
+        mask = filters.mask(index, range(start, stop))
+        for i, cols, vals in _row_candidates(block, start, _PER_ITEM, min_score, mask):
+            _keep_best(best, i, cols, vals)
+    return _sorted_pairs(best)
+
+
+def _ranked_against(
+    index: SimilarityIndex,
+    method: str,
+    min_score: float,
+    filters: _Filter,
+    register: str,
+    against: str,
+) -> list[tuple[int, int, float]]:
+    """``(i, j, score)`` with ``i`` a question of ``register`` and ``j`` one of its best
+    partners in ``against``, best first."""
+    registers = [c.register for c in index.contexts]
+    for name in (register, against):
+        if name not in registers:
+            known = ", ".join(sorted({r for r in registers if r})) or "none"
+            raise NotFoundError(f"no questions of register {name!r} (registers: {known})")
+    rows = [i for i, r in enumerate(registers) if r == register]
+    in_b = np.array([r == against for r in registers], dtype=bool)
+    found: list[tuple[int, int, float]] = []
+    for i in rows:
+        scores = np.where(in_b, _row_scores(index, method, i), -np.inf)
+        mask = filters.mask(index, range(i, i + 1))
+        if mask is not None:
+            scores[~mask[0]] = -np.inf
+        for j in np.argsort(-scores, kind="stable")[:_PER_ITEM]:
+            value = float(scores[j])
+            if np.isfinite(value) and value >= min_score and value > 0:
+                found.append((i, int(j), min(1.0, value)))
+    return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
+
+
 def find_similar(
     store: GraphStore,
     *,
@@ -500,54 +550,15 @@ def find_similar(
     linked, dismissed = index.linked, index.dismissed
     filters = _Filter(across_cops, across_registers)
     n = len(index)
-    rows = range(n)
-    cols_ok: np.ndarray | None = None
-    if register is not None:
-        registers = [c.register for c in index.contexts]
-        for name in (register, against):
-            if name not in registers:
-                known = ", ".join(sorted({r for r in registers if r})) or "none"
-                raise NotFoundError(f"no questions of register {name!r} (registers: {known})")
-        rows_list = [i for i, r in enumerate(registers) if r == register]
-        cols_ok = np.array([r == against for r in registers], dtype=bool)
-    else:
-        rows_list = list(rows)
-    chunk = max(16, min(_CHUNK, _BLOCK_CELLS // max(n, 1)))
-    best: dict[tuple[int, int], float] = {}
-    per_item = 10
-    if method == "meaning_words" and register is None:
-        rows_list = []  # the fast path below does every row
-        ranked_fast = index.scorer.all_best(
-            per_item, min_score, chunk, lambda a, b: filters.mask(index, range(a, b))
+    if register is not None and against is not None:
+        ranked = _ranked_against(index, method, min_score, filters, register, against)
+    elif method == "meaning_words":
+        chunk = max(16, min(_CHUNK, _BLOCK_CELLS // max(n, 1)))
+        ranked = index.scorer.all_best(
+            _PER_ITEM, min_score, chunk, lambda a, b: filters.mask(index, range(a, b))
         )
     else:
-        ranked_fast = None
-    for lo in range(0, len(rows_list), chunk):
-        part = rows_list[lo : lo + chunk]
-        if not part:
-            continue
-        block = np.stack([_row_scores(index, method, i) for i in part]) if register else None
-        if block is None:
-            start, stop = part[0], part[-1] + 1
-            mask = filters.mask(index, range(start, stop))
-            block = _block_scores(index, method, start, stop)
-            for i, cols, vals in _row_candidates(block, start, per_item, min_score, mask):
-                _keep_best(best, i, cols, vals)
-            continue
-        # one register against another: each of A's questions and its partners in B
-        assert cols_ok is not None
-        for r, i in enumerate(part):
-            scores = np.where(cols_ok, block[r], -np.inf)
-            extra = filters.mask(index, range(i, i + 1))
-            if extra is not None:
-                scores[~extra[0]] = -np.inf
-            scores[i] = -np.inf
-            order = np.argsort(-scores)[:per_item]
-            for j in order:
-                value = float(scores[j])
-                if np.isfinite(value) and value >= min_score and value > 0:
-                    best[(i, int(j))] = min(1.0, value)
-    ranked = ranked_fast if ranked_fast is not None else _sorted_pairs(best)
+        ranked = _ranked_all(index, method, min_score, filters)
     pairs: list[SimilarPair] = []
     skipped_linked = skipped_dismissed = 0
     done_rows: set[int] = set()
