@@ -223,10 +223,7 @@ def _pager_controls(total: int) -> None:
         on_click=lambda: st.session_state.update({PAGE: page - 1}),
         width="stretch",
     )
-    middle.markdown(
-        f"<div style='text-align:center'>{t('similar_page_of', page=page, pages=pages)}</div>",
-        unsafe_allow_html=True,
-    )
+    middle.markdown(t("similar_page_of", page=page, pages=pages), text_alignment="center")
     right.button(
         t("similar_next"),
         key="similar_next",
