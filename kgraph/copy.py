@@ -1,7 +1,8 @@
 """Copying a whole store to another one, between any two backends.
 
 Nodes, edges (with every property, the handover status included), their own timestamps
-and versions, and the full history are copied as they are. The destination must be empty
+and versions, the records kept beside the graph (actions, meetings, views, ...) and the
+full history are copied as they are. The destination must be empty
 unless ``replace`` is given; the copy is one transaction on the destination, so a failure
 leaves it as it was (with ``replace``, the old content is back too).
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kgraph.errors import StoreError
+from kgraph.model import RECORD_COLLECTIONS
 from kgraph.store.base import GraphStore
 
 T = TypeVar("T")
@@ -32,6 +34,7 @@ class CopyResult:
     nodes: int
     edges: int
     history: int
+    records: int = 0
 
 
 def same_store(a: GraphStore, b: GraphStore) -> bool:
@@ -66,8 +69,9 @@ def copy_store(
         )
     nodes = source.nodes()
     edges = source.edges()
+    records = [r for collection in RECORD_COLLECTIONS for r in source.records(collection)]
     history = source.history()
-    total = len(nodes) + len(edges) + len(history)
+    total = len(nodes) + len(edges) + len(records) + len(history)
     done = 0
 
     def advance(n: int) -> None:
@@ -87,10 +91,15 @@ def copy_store(
         for edge_batch in _batches(edges, batch_size):
             destination.bulk_load([], edge_batch, history=[], keep_times=True)
             advance(len(edge_batch))
+        for record_batch in _batches(records, batch_size):
+            destination.load_records(record_batch)
+            advance(len(record_batch))
         for change_batch in _batches(history, batch_size):
             destination.bulk_load([], [], history=change_batch)
             advance(len(change_batch))
-    return CopyResult(nodes=len(nodes), edges=len(edges), history=len(history))
+    return CopyResult(
+        nodes=len(nodes), edges=len(edges), history=len(history), records=len(records)
+    )
 
 
 def _batches(items: Sequence[T], size: int) -> list[Sequence[T]]:

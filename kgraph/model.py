@@ -130,6 +130,91 @@ HANDOVER_FIELDS: tuple[str, ...] = ("status", "decided_on", "decided_by", "note"
 #: Properties set by the store, never by a caller.
 SYSTEM_FIELDS: frozenset[str] = frozenset({"created_at", "updated_at", "updated_by", "version"})
 
+# --- records -------------------------------------------------------------------------------
+
+#: What a store keeps beside the graph (``GraphStore.add_record``): handover actions,
+#: meetings of the steering group, saved views, a view's layout, import batches and the
+#: titles of imported source files. Collection names reach Cypher only as parameters, but
+#: an allow-list keeps typos and user text out of the store's own namespace.
+RECORD_COLLECTIONS: tuple[str, ...] = (
+    "action",
+    "meeting",
+    "view",
+    "layout",
+    "import_batch",
+    "source",
+)
+#: Collections that are presentation state, not data: their writes leave no history
+#: entry and do not move the change marker (``GraphStore.last_change``), so dragging a
+#: node does not make every analysis recompute.
+UNTRACKED_COLLECTIONS: frozenset[str] = frozenset({"layout"})
+#: The most characters a record's data may take as JSON (a 5,000-node layout is ~250 KB).
+RECORD_MAX_CHARS = 8_000_000
+
+
+def record_target(collection: str, record_id: str) -> str:
+    """A record's name in the history (``@action/a1b2``): ``@`` and ``/`` never occur in
+    node ids or edge keys, so a record can never be mistaken for a graph item."""
+    return f"@{collection}/{record_id}"
+
+
+def parse_record_target(target: str) -> tuple[str, str] | None:
+    """``(collection, id)`` of a history target that names a record, else ``None``."""
+    if not target.startswith("@") or "/" not in target:
+        return None
+    collection, _, record_id = target[1:].partition("/")
+    return collection, record_id
+
+
+def check_collection(collection: object) -> str:
+    """``collection`` if it is one of ``RECORD_COLLECTIONS``, else ``ValidationError``."""
+    return _check_member(collection, RECORD_COLLECTIONS, "record collection")
+
+
+def check_record_data(collection: str, data: object) -> dict[str, Any]:
+    """``data`` as a record keeps it: a JSON object (text keys; values text, numbers,
+    true/false, null, lists and objects), at most ``RECORD_MAX_CHARS`` as JSON."""
+    import json
+    import math
+
+    if not isinstance(data, Mapping):
+        raise ValidationError(
+            f"{collection} record: data must be a mapping, not {type(data).__name__}"
+        )
+
+    def plain(value: object, where: str) -> Any:
+        if value is None or isinstance(value, str | bool | int):
+            return value
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValidationError(f"{collection} record: {where} is not a finite number")
+            return value
+        if isinstance(value, list | tuple):
+            return [plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                if not isinstance(k, str):
+                    raise ValidationError(
+                        f"{collection} record: {where} has a key that is not text"
+                    )
+                out[k] = plain(v, f"{where}.{k}")
+            return out
+        raise ValidationError(
+            f"{collection} record: {where} must be text, a number, true/false, a list or a "
+            f"mapping, not {type(value).__name__}"
+        )
+
+    clean = plain(data, "data")
+    size = len(json.dumps(clean, ensure_ascii=False, separators=(",", ":")))
+    if size > RECORD_MAX_CHARS:
+        raise ValidationError(
+            f"{collection} record: its data takes {size:,} characters; at most "
+            f"{RECORD_MAX_CHARS:,} are kept"
+        )
+    return clean
+
+
 # --- ids ----------------------------------------------------------------------------------
 
 # ``\Z``, not ``$``: ``$`` also matches before a final newline, which let "kq:a\n" in.

@@ -32,7 +32,7 @@ from kgraph.errors import (
     ValidationError,
 )
 from kgraph.model import Edge, Node
-from kgraph.store.base import GraphStore
+from kgraph.store.base import GraphStore, Record
 
 PASSWORD = "correct horse battery"
 
@@ -186,12 +186,17 @@ def _calls(store: GraphStore) -> dict[str, Any]:
         "wipe": lambda: store.wipe(),
         "snapshot": lambda: store.snapshot(Path(tempfile.mkdtemp()) / "snap.db"),
         "load_snapshot": lambda: store.load_snapshot(Path(tempfile.mkdtemp()) / "x.db"),
+        "add_record": lambda: store.add_record("meeting", {"title": "Stuurgroep"}),
+        "update_record": lambda: store.update_record("meeting", "m0", {"title": "x"}),
+        "delete_record": lambda: store.delete_record("meeting", "m0"),
+        "load_records": lambda: store.load_records([Record("meeting", "m9", {"title": "y"})]),
     }
 
 
 def _seed(store: GraphStore) -> None:
     store.add_node(Node("cop:a", "cop", "CoP A"))
     store.add_node(Node("kq:a", "knowledge_question", "Vraag A?"))
+    store.add_record("meeting", {"title": "Stuurgroep maart"}, id="m0")
 
 
 def _state(store: GraphStore) -> Any:
@@ -199,6 +204,7 @@ def _state(store: GraphStore) -> Any:
         [n.to_dict() for n in store.nodes()],
         [e.to_dict() for e in store.edges()],
         [c.to_dict() for c in store.history()],
+        [r.to_dict() for r in store.records("meeting")],
     )
 
 
@@ -218,7 +224,7 @@ def test_viewers_are_refused_every_write_before_anything_is_touched(store: Graph
     # and every read works
     assert viewer.get_node("kq:a") is not None and viewer.counts().nodes["cop"] == 1
     assert [n.id for n in viewer.search("vraag")] == ["kq:a"]
-    assert len(viewer.history()) == 2 and not viewer.is_empty()
+    assert len(viewer.history()) == 3 and not viewer.is_empty()
 
 
 def test_editors_edit_under_their_own_name_but_do_not_delete_nodes(store: GraphStore) -> None:
@@ -227,9 +233,11 @@ def test_editors_edit_under_their_own_name_but_do_not_delete_nodes(store: GraphS
     calls = _calls(editor)
     for name in ("add_node", "update_node", "add_edge", "update_edge", "delete_edge", "bulk_load"):
         calls[name]()
+    for name in ("add_record", "update_record", "delete_record"):
+        calls[name]()
     with editor.transaction():
         editor.update_node("kq:new", {"status": "parked"})
-    for name in ("delete_node", "wipe"):
+    for name in ("delete_node", "wipe", "load_records"):
         with pytest.raises(PermissionDenied, match="needs the admin role"):
             calls[name]()
     with pytest.raises(PermissionDenied, match="admin"):
@@ -237,8 +245,8 @@ def test_editors_edit_under_their_own_name_but_do_not_delete_nodes(store: GraphS
     with pytest.raises(PermissionDenied, match="in the name of"):
         editor.add_node(Node("kq:fake", "knowledge_question", "Namens Ada?"), actor="ada")
     assert store.get_node("kq:fake") is None
-    edits = store.history()[2:]
-    assert len(edits) == 7 and {c.actor for c in edits} == {"eva"}
+    edits = store.history()[3:]
+    assert len(edits) == 10 and {c.actor for c in edits} == {"eva"}
     node = store.get_node("kq:a")
     assert node is not None and node.updated_by == "eva"
 
@@ -249,7 +257,7 @@ def test_admins_may_do_everything(store: GraphStore) -> None:
     admin.add_edge(Edge("kq:a", "RAISED_IN", "cop:a"))
     admin.delete_node("kq:a")
     assert store.get_node("kq:a") is None
-    assert {c.actor for c in store.history()[2:]} == {"root"}
+    assert {c.actor for c in store.history()[3:]} == {"root"}
     assert all(allows("admin", action) for action in ACTIONS)
     assert [a for a in ACTIONS if allows("viewer", a)] == ["read", "export"]
 

@@ -93,6 +93,17 @@ def test_history_since_and_by(run) -> None:  # type: ignore[no-untyped-def]
     assert code == 2 and "not an ISO date" in err
 
 
+def test_history_pages_newest_first(run) -> None:  # type: ignore[no-untyped-def]
+    for title in ("A", "B", "C", "D"):
+        run("add", "cop", title)
+    code, out, _ = run("history", "--newest-first", "--limit", "2", "--json")
+    assert code == 0 and [e["target"] for e in json.loads(out)] == ["cop:d", "cop:c"]
+    code, out, _ = run("history", "--offset", "1", "--limit", "2", "--json")
+    assert [e["target"] for e in json.loads(out)] == ["cop:b", "cop:c"]
+    code, _, err = run("history", "--offset", "-1")
+    assert code == 2 and "-1" in err
+
+
 def test_neighbourhood_and_path(run) -> None:  # type: ignore[no-untyped-def]
     run("add", "cop", "A", "--id", "cop:a")
     run("add", "knowledge_question", "Vraag een", "--id", "kq:1")

@@ -105,9 +105,18 @@ def test_a_damaged_store_is_one_line_of_error(tmp_path: Path) -> None:
         nodes = [Node(f"org:o{i}", "organisation", f"Org {i}", text="x" * 300) for i in range(3000)]
         store.bulk_load(nodes, [])
     size = path.stat().st_size
-    with open(path, "r+b") as handle:  # overwrite pages in the middle of the file
-        handle.seek(size // 2)
-        handle.write(os.urandom(65536))  # sixteen pages: the table and its index
+    # The counts ``stats`` shows are read from the kind index: overwrite its root page
+    # (where SQLite starts every read of it) and pages in the middle of the file.
+    conn = sqlite3.connect(path)
+    (root,) = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'nodes_kind_status'"
+    ).fetchone()
+    (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
+    with open(path, "r+b") as handle:
+        for offset in ((root - 1) * page_size, size // 2):
+            handle.seek(offset)
+            handle.write(os.urandom(8192))
     code, _, err = _run("--store", str(path), "stats")
     assert code == 2
     assert err.startswith("kgraph: error:") and err.count("\n") == 1

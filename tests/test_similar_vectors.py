@@ -130,7 +130,7 @@ def test_an_older_embedded_store_gains_the_vector_table(tmp_path: Path) -> None:
         store.add_node(QUESTIONS[0])
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE question_vectors")
-    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")  # before the vectors
     conn.commit()
     conn.close()
     with EmbeddedStore(path) as store:

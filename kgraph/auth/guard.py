@@ -37,7 +37,7 @@ from typing import Any
 from kgraph.auth.users import ROLES, check_role
 from kgraph.errors import PermissionDenied
 from kgraph.model import Edge, Node
-from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Subgraph
+from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Record, Subgraph
 from kgraph.store.vectors import VectorCache
 
 #: the least role each write method of ``GraphStore`` needs
@@ -48,8 +48,12 @@ WRITE_METHODS: dict[str, str] = {
     "add_edge": "editor",
     "update_edge": "editor",
     "delete_edge": "editor",
+    "add_record": "editor",
+    "update_record": "editor",
+    "delete_record": "editor",
     "bulk_load": "editor",  # admin with history= or keep_times=True (see module docstring)
     "delete_node": "admin",
+    "load_records": "admin",  # records with their own times and authors: copy and restore
     "wipe": "admin",
     "snapshot": "admin",  # writes a file: what ``backup`` does
     "load_snapshot": "admin",  # what ``restore`` does
@@ -70,6 +74,10 @@ READ_METHODS: frozenset[str] = frozenset(
         "counts",
         "last_change",
         "history",
+        "count_history",
+        "get_record",
+        "records",
+        "count_records",
         "export_all",
         "is_empty",
         "close",
@@ -222,7 +230,56 @@ class GuardedStore(GraphStore):
             nodes, edges, actor=who, history=history, keep_times=keep_times
         )
 
+    def add_record(
+        self,
+        collection: str,
+        data: Mapping[str, Any],
+        *,
+        id: str | None = None,
+        ref: str = "",
+        actor: str | None = None,
+    ) -> Record:
+        who = self._check("add_record", actor)
+        return self._store.add_record(collection, data, id=id, ref=ref, actor=who)
+
+    def update_record(
+        self,
+        collection: str,
+        record_id: str,
+        changes: Mapping[str, Any],
+        *,
+        ref: str | None = None,
+        expected_version: int | None = None,
+        actor: str | None = None,
+    ) -> Record:
+        who = self._check("update_record", actor)
+        return self._store.update_record(
+            collection, record_id, changes, ref=ref, expected_version=expected_version, actor=who
+        )
+
+    def delete_record(self, collection: str, record_id: str, *, actor: str | None = None) -> None:
+        self._store.delete_record(collection, record_id, actor=self._check("delete_record", actor))
+
+    def load_records(self, records: Iterable[Record], *, actor: str | None = None) -> int:
+        return self._store.load_records(records, actor=self._check("load_records", actor))
+
     # --- reads -------------------------------------------------------------------------
+
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        return self._store.get_record(collection, record_id)
+
+    def records(
+        self,
+        collection: str,
+        *,
+        ref: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
+        return self._store.records(collection, ref=ref, limit=limit, offset=offset)
+
+    def count_records(self, collection: str, *, ref: str | None = None) -> int:
+        return self._store.count_records(collection, ref=ref)
 
     def get_node(self, node_id: str) -> Node | None:
         return self._store.get_node(node_id)
@@ -300,10 +357,28 @@ class GuardedStore(GraphStore):
         actor: str | None = None,
         target: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Change]:
         return self._store.history(
-            since=since, until=until, actor=actor, target=target, limit=limit
+            since=since,
+            until=until,
+            actor=actor,
+            target=target,
+            limit=limit,
+            offset=offset,
+            newest_first=newest_first,
         )
+
+    def count_history(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+    ) -> int:
+        return self._store.count_history(since=since, until=until, actor=actor, target=target)
 
     def export_all(self) -> Subgraph:
         return self._store.export_all()

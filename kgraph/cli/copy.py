@@ -45,6 +45,6 @@ def copy_command(ctx: Context, source: str, destination: str, replace: bool) -> 
 
         result = copy_store(src, dst, replace=replace, progress=progress)
     click.echo(
-        f"copied {result.nodes} nodes, {result.edges} edges and {result.history} history "
-        f"entries from {src.location} to {dst.location}"
+        f"copied {result.nodes} nodes, {result.edges} edges, {result.records} records and "
+        f"{result.history} history entries from {src.location} to {dst.location}"
     )

@@ -134,7 +134,15 @@ def path(ctx: Context, src: str, dst: str, max_depth: int) -> None:
 @click.option("--until", metavar="ISO-DATE", help="Only changes before this moment.")
 @click.option("--by", "actor", metavar="NAME", help="Only changes by this person.")
 @click.option("--node", "target", metavar="ID", help="Only changes of this node and its edges.")
-@click.option("--limit", type=int, help="At most this many entries.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many entries.")
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Skip this many entries first (with --limit: one page of a long history).",
+)
+@click.option("--newest-first", is_flag=True, help="The latest change first.")
 @json_option
 @pass_ctx
 def history(
@@ -144,6 +152,8 @@ def history(
     actor: str | None,
     target: str | None,
     limit: int | None,
+    offset: int,
+    newest_first: bool,
     as_json: bool,
 ) -> None:
     """List recorded changes: who, when, what before and after."""
@@ -153,6 +163,8 @@ def history(
         actor=actor,
         target=target,
         limit=limit,
+        offset=offset,
+        newest_first=newest_first,
     )
     if as_json:
         echo_json([c.to_dict() for c in changes])

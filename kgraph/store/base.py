@@ -12,6 +12,11 @@ read the current item, write rows, append history), so the rules cannot drift ap
 Neighbourhoods likewise run one shared capped search (``kgraph.store.neighbourhood``)
 over the backend's adjacency reads.
 
+Beside the graph a store keeps *records* (``add_record`` ...): handover actions, meetings,
+saved views and their layouts, import batches, source titles. They go through the same
+pipeline (one transaction, history entries named ``@collection/id``) but are never nodes:
+graph reads, analyses and exports do not see them.
+
 Reads never walk the whole graph: neighbourhoods are capped (``DEFAULT_CAP`` nodes, the
 focus expanded first and hubs last) and say whether they were cut.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 import abc
 import getpass
 import os
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -28,22 +34,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from kgraph.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from kgraph.errors import ConflictError, DuplicateError, NotFoundError, StoreError, ValidationError
 from kgraph.model import (
+    RECORD_COLLECTIONS,
+    UNTRACKED_COLLECTIONS,
     Edge,
     Node,
+    check_collection,
     check_edge_ends,
     check_edge_kind,
+    check_id,
+    check_record_data,
     edge_key,
+    record_target,
     validate_edge,
     validate_node,
 )
 from kgraph.store.neighbourhood import Adjacency, Filters, check_request
 from kgraph.store.neighbourhood import neighbourhood as capped_neighbourhood
-from kgraph.store.values import Change, Counts, Subgraph
+from kgraph.store.values import Change, Counts, Record, Subgraph
 from kgraph.store.vectors import VectorCache
 
-__all__ = ["DEFAULT_CAP", "Change", "Counts", "GraphStore", "Subgraph", "WriteUnit"]
+__all__ = ["DEFAULT_CAP", "Change", "Counts", "GraphStore", "Record", "Subgraph", "WriteUnit"]
 
 DEFAULT_CAP = 300
 T = TypeVar("T")
@@ -139,6 +151,48 @@ def prepare_load(
     return batch, wanted
 
 
+#: the longest ``ref`` a record may carry (an edge key of two 128-character ids fits)
+REF_MAX = 512
+
+
+def new_record_id() -> str:
+    """A fresh record id: 12 random hex digits (collisions are refused, never merged)."""
+    return secrets.token_hex(6)
+
+
+def check_ref(ref: object) -> str:
+    """``ref`` if it is a usable record reference: text of at most ``REF_MAX`` characters
+    without control characters."""
+    if not isinstance(ref, str):
+        raise ValidationError(f"a record's ref must be text, not {type(ref).__name__}")
+    if len(ref) > REF_MAX or any(ord(c) < 32 or ord(c) == 127 for c in ref):
+        raise ValidationError(
+            f"invalid record ref {ref[:80]!r}: at most {REF_MAX} characters, no control characters"
+        )
+    return ref
+
+
+def record_entries(
+    op: str, before: Record | None, after: Record | None, at: str, who: str
+) -> list[Entry]:
+    """The history entry of a record write; none for presentation state
+    (``UNTRACKED_COLLECTIONS``)."""
+    record = after or before
+    assert record is not None
+    if record.collection in UNTRACKED_COLLECTIONS:
+        return []
+    return [
+        (
+            op,
+            record_target(record.collection, record.id),
+            before.to_dict() if before is not None else None,
+            after.to_dict() if after is not None else None,
+            at,
+            who,
+        )
+    ]
+
+
 def load_entries(
     nodes: Iterable[Node], edges: Iterable[Edge], at: str, who: str
 ) -> Iterator[Entry]:
@@ -189,6 +243,14 @@ class WriteUnit(Protocol):
     def append_history(self, entries: Sequence[Entry]) -> None:
         """Number and store history entries in this transaction."""
         ...
+
+    def record(self, collection: str, record_id: str, *, lock: bool = False) -> Record | None: ...
+
+    def insert_record(self, record: Record) -> None: ...
+
+    def replace_record(self, old: Record, new: Record) -> None: ...
+
+    def remove_record(self, record: Record) -> None: ...
 
 
 class GraphStore(abc.ABC):
@@ -353,6 +415,140 @@ class GraphStore(abc.ABC):
 
         self._write_unit(work, actor)
 
+    # --- records: what the store keeps beside the graph ----------------------------------
+
+    def add_record(
+        self,
+        collection: str,
+        data: Mapping[str, Any],
+        *,
+        id: str | None = None,
+        ref: str = "",
+        actor: str | None = None,
+    ) -> Record:
+        """Keep a new record of ``collection`` (``kgraph.model.RECORD_COLLECTIONS``) and
+        return it as stored. ``id`` is generated when not given; ``DuplicateError`` when a
+        record of that collection has it already. Recorded in the history as
+        ``add_record`` of ``@collection/id`` (not for ``UNTRACKED_COLLECTIONS``)."""
+        collection = check_collection(collection)
+        clean = check_record_data(collection, data)
+        record_id = check_id(id) if id is not None else new_record_id()
+        ref = check_ref(ref)
+
+        def work(w: WriteUnit) -> Record:
+            if w.record(collection, record_id, lock=True) is not None:
+                raise DuplicateError(f"{collection} record {record_id} exists already")
+            at, who = now_iso(), actor or w.actor
+            stored = Record(collection, record_id, clean, ref, at, at, who, 1)
+            w.insert_record(stored)
+            w.append_history(record_entries("add_record", None, stored, at, who))
+            return stored
+
+        return self._write_unit(work, actor)
+
+    def update_record(
+        self,
+        collection: str,
+        record_id: str,
+        changes: Mapping[str, Any],
+        *,
+        ref: str | None = None,
+        expected_version: int | None = None,
+        actor: str | None = None,
+    ) -> Record:
+        """Change keys of a record's data (a ``None`` value removes a key) and, given,
+        its ``ref``. With ``expected_version``, ``ConflictError`` when someone else saved
+        the record since that version was read. The read and the write are one
+        transaction, so concurrent updates of different keys never lose each other."""
+        collection = check_collection(collection)
+        if ref is not None:
+            ref = check_ref(ref)
+
+        def work(w: WriteUnit) -> Record:
+            old = _require(
+                w.record(collection, record_id, lock=True),
+                f"no {collection} record with id {record_id!r}",
+            )
+            if expected_version is not None and old.version != expected_version:
+                raise ConflictError(
+                    f"{collection} record {record_id} was changed by {old.updated_by} at "
+                    f"{old.updated_at}; reload to see the new version"
+                )
+            data = check_record_data(collection, changed_props(old.data, changes))
+            new_ref = old.ref if ref is None else ref
+            if data == dict(old.data) and new_ref == old.ref:
+                return old
+            at, who = now_iso(), actor or w.actor
+            new = replace(
+                old, data=data, ref=new_ref, updated_at=at, updated_by=who, version=old.version + 1
+            )
+            w.replace_record(old, new)
+            w.append_history(record_entries("update_record", old, new, at, who))
+            return new
+
+        return self._write_unit(work, actor)
+
+    def delete_record(self, collection: str, record_id: str, *, actor: str | None = None) -> None:
+        """Remove a record (``NotFoundError`` if absent); its history stays."""
+        collection = check_collection(collection)
+
+        def work(w: WriteUnit) -> None:
+            old = _require(
+                w.record(collection, record_id, lock=True),
+                f"no {collection} record with id {record_id!r}",
+            )
+            w.remove_record(old)
+            w.append_history(
+                record_entries("delete_record", old, None, now_iso(), actor or w.actor)
+            )
+
+        self._write_unit(work, actor)
+
+    def load_records(self, records: Iterable[Record], *, actor: str | None = None) -> int:
+        """Keep records exactly as given (times, author and version included) in one
+        transaction, without history entries: for copy and restore, whose history comes
+        along separately. Records already present are skipped; returns how many were added."""
+        given = [
+            replace(
+                r,
+                collection=check_collection(r.collection),
+                id=check_id(r.id),
+                data=check_record_data(r.collection, r.data),
+                ref=check_ref(r.ref),
+            )
+            for r in records
+        ]
+
+        def work(w: WriteUnit) -> int:
+            added = 0
+            for r in given:
+                if w.record(r.collection, r.id) is None:
+                    w.insert_record(r)
+                    added += 1
+            return added
+
+        return self._write_unit(work, actor)
+
+    @abc.abstractmethod
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        """The record, or ``None``."""
+
+    @abc.abstractmethod
+    def records(
+        self,
+        collection: str,
+        *,
+        ref: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
+        """Records of ``collection`` (only those with that ``ref`` when given), oldest
+        first (by ``created_at``, then id)."""
+
+    @abc.abstractmethod
+    def count_records(self, collection: str, *, ref: str | None = None) -> int:
+        """How many records ``records`` would return without a limit."""
+
     @abc.abstractmethod
     def bulk_load(
         self,
@@ -476,9 +672,25 @@ class GraphStore(abc.ABC):
         actor: str | None = None,
         target: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Change]:
-        """Changes in the order made, filtered by time (ISO strings, ``since`` inclusive,
-        ``until`` exclusive), person and target (a node id matches its edges too)."""
+        """Changes in the order made (``newest_first``: the other way round), filtered by
+        time (ISO strings, ``since`` inclusive, ``until`` exclusive), person and target (a
+        node id matches its edges too); ``offset`` entries of that order skipped, at most
+        ``limit`` returned. Only the entries returned are decoded, so a page of a long
+        history costs its page."""
+
+    @abc.abstractmethod
+    def count_history(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+    ) -> int:
+        """How many entries ``history`` would return with these filters and no limit."""
 
     def export_all(self) -> Subgraph:
         """The whole graph as one subgraph; for analysis, export and copy, not hot paths."""
@@ -518,7 +730,11 @@ class GraphStore(abc.ABC):
 
     def is_empty(self) -> bool:
         counts = self.counts()
-        return not counts.nodes and not self.history(limit=1)
+        return (
+            not counts.nodes
+            and not self.history(limit=1)
+            and not any(self.count_records(c) for c in RECORD_COLLECTIONS)
+        )
 
 
 def _require(item: T | None, missing: str) -> T:

@@ -1,4 +1,4 @@
-"""The values a store returns: subgraphs, history entries and counts."""
+"""The values a store returns: subgraphs, history entries, counts and records."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ class Change:
     """One entry of the history: who changed what, when, and the values before and after.
 
     ``op`` is one of ``add_node``, ``update_node``, ``delete_node``, ``add_edge``,
-    ``update_edge``, ``delete_edge``; ``target`` is a node id or an edge key
-    (``src|KIND|dst``). ``before``/``after`` are ``to_dict()`` forms (``None`` for
+    ``update_edge``, ``delete_edge``, ``add_record``, ``update_record``, ``delete_record``;
+    ``target`` is a node id, an edge key (``src|KIND|dst``) or a record
+    (``@collection/id``, see ``kgraph.model.record_target``). ``before``/``after`` are ``to_dict()`` forms (``None`` for
     the side that does not exist). Changes made in one transaction share ``tx``.
     """
 
@@ -76,3 +77,49 @@ class Counts:
 
     def to_dict(self) -> dict[str, dict[str, int]]:
         return {"nodes": dict(self.nodes), "edges": dict(self.edges)}
+
+
+@dataclass(frozen=True)
+class Record:
+    """Something a store keeps beside the graph: a handover action, a meeting, a saved
+    view, a layout, an import batch, a source's title (``kgraph.model.RECORD_COLLECTIONS``).
+
+    ``ref`` names what the record belongs to (an edge key, a node id, a view's name) and
+    is indexed, so ``GraphStore.records(collection, ref=...)`` finds a record's kind by it;
+    ``data`` holds the rest as JSON values. The store sets ``created_at``, ``updated_at``,
+    ``updated_by`` and ``version`` (1 for a new record, one more with every change).
+    """
+
+    collection: str
+    id: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    ref: str = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+    version: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "collection": self.collection,
+            "id": self.id,
+            "ref": self.ref,
+            "data": dict(self.data),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+            "version": self.version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Record:
+        return cls(
+            collection=data["collection"],
+            id=data["id"],
+            data=dict(data.get("data") or {}),
+            ref=data.get("ref") or "",
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+            updated_by=data.get("updated_by"),
+            version=int(data.get("version") or 0),
+        )

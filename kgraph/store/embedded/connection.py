@@ -90,12 +90,14 @@ class EmbeddedCore(Rows, GraphStore):
             self._conn.close()
 
     def wipe(self) -> None:
-        """Delete every node, edge and history entry; joins an open ``transaction()``."""
+        """Delete every node, edge, record and history entry; joins an open
+        ``transaction()``."""
         with self._write(None):
             self._conn.execute("DELETE FROM edges")
             self._conn.execute("DELETE FROM nodes")
             self._conn.execute("DELETE FROM node_fts")
             self._conn.execute("DELETE FROM history")
+            self._conn.execute("DELETE FROM records")
             self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'tx'")
 
     # --- transactions ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The embedded store's plain reads: items, lists, counts, the history, integrity."""
+"""The embedded store's plain reads: items, lists, counts, records, the history, integrity."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from kgraph.errors import ValidationError
-from kgraph.model import EDGE_RULES, Edge, Node, check_edge_kind, check_node_kind, edge_key
-from kgraph.store.base import Change, Counts
+from kgraph.model import (
+    EDGE_RULES,
+    UNTRACKED_COLLECTIONS,
+    Edge,
+    Node,
+    check_collection,
+    check_edge_kind,
+    check_node_kind,
+    edge_key,
+    record_target,
+)
+from kgraph.store.base import Change, Counts, Record
 from kgraph.store.embedded.connection import EmbeddedCore
 
 
@@ -118,29 +128,16 @@ class EmbeddedReads(EmbeddedCore):
         actor: str | None = None,
         target: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Change]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if since:
-            clauses.append("at >= ?")
-            params.append(since)
-        if until:
-            clauses.append("at < ?")
-            params.append(until)
-        if actor:
-            clauses.append("actor = ?")
-            params.append(actor)
-        if target:
-            clauses.append("(target = ? OR target LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')")
-            esc = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params += [target, esc + "|%", "%|" + esc]
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _history_filter(since, until, actor, target)
+        order = "DESC" if newest_first else ""
         sql = (
-            f"SELECT seq, tx, at, actor, op, target, before, after FROM history{where} ORDER BY seq"  # noqa: S608
+            f"SELECT seq, tx, at, actor, op, target, before, after FROM history{where} "  # noqa: S608
+            f"ORDER BY seq {order} LIMIT ? OFFSET ?"
         )
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+        params += [-1 if limit is None else max(int(limit), 0), max(int(offset), 0)]
         return [
             Change(
                 seq=r[0],
@@ -154,6 +151,51 @@ class EmbeddedReads(EmbeddedCore):
             )
             for r in self._query(sql, params)
         ]
+
+    def count_history(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+    ) -> int:
+        where, params = _history_filter(since, until, actor, target)
+        return int(self._query(f"SELECT COUNT(*) FROM history{where}", params)[0][0])  # noqa: S608
+
+    # --- records -----------------------------------------------------------------------
+
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        rows = self._query(
+            f"SELECT {self._RECORD_COLS} FROM records WHERE collection = ? AND id = ?",  # noqa: S608
+            (check_collection(collection), record_id),
+        )
+        return self._record(rows[0]) if rows else None
+
+    def records(
+        self,
+        collection: str,
+        *,
+        ref: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
+        sql = f"SELECT {self._RECORD_COLS} FROM records WHERE collection = ?"  # noqa: S608
+        params: list[Any] = [check_collection(collection)]
+        if ref is not None:
+            sql += " AND ref = ?"
+            params.append(ref)
+        sql += " ORDER BY created_at, id LIMIT ? OFFSET ?"
+        params += [-1 if limit is None else max(int(limit), 0), max(int(offset), 0)]
+        return [self._record(r) for r in self._query(sql, params)]
+
+    def count_records(self, collection: str, *, ref: str | None = None) -> int:
+        sql = "SELECT COUNT(*) FROM records WHERE collection = ?"
+        params: list[Any] = [check_collection(collection)]
+        if ref is not None:
+            sql += " AND ref = ?"
+            params.append(ref)
+        return int(self._query(sql, params)[0][0])
 
     # --- maintenance -------------------------------------------------------------------
 
@@ -175,6 +217,11 @@ class EmbeddedReads(EmbeddedCore):
             )
         )
         live = set(kinds) | {edge_key(*row) for row in edge_rows}
+        live |= {
+            record_target(collection, record_id)
+            for collection, record_id in self._query("SELECT collection, id FROM records")
+            if collection not in UNTRACKED_COLLECTIONS
+        }
         for target in sorted(live):
             if last.get(target, "delete").startswith("delete"):
                 problems.append(f"{target}: present but its history ends with {last.get(target)}")
@@ -196,6 +243,29 @@ class EmbeddedReads(EmbeddedCore):
                     f"node {node_id}: degree {stored} but {degree.get(node_id, 0)} edges"
                 )
         return problems
+
+
+def _history_filter(
+    since: str | None, until: str | None, actor: str | None, target: str | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause of ``history``/``count_history`` and its parameters; a node id as
+    ``target`` matches its edges too (their keys start or end with it)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if since:
+        clauses.append("at >= ?")
+        params.append(since)
+    if until:
+        clauses.append("at < ?")
+        params.append(until)
+    if actor:
+        clauses.append("actor = ?")
+        params.append(actor)
+    if target:
+        clauses.append("(target = ? OR target LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')")
+        esc = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [target, esc + "|%", "%|" + esc]
+    return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 def _filters(kinds: Sequence[str] | None, statuses: Sequence[str] | None) -> tuple[str, list[Any]]:

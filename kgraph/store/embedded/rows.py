@@ -13,6 +13,7 @@ from typing import Any
 
 from kgraph.model import Edge, Node, fold, node_search_text
 from kgraph.store.embedded.cache import new_edge, new_node
+from kgraph.store.values import Record
 
 
 def dumps(value: Any) -> str:
@@ -33,6 +34,36 @@ class Rows:
     # the same columns of the joined tables ``n`` (nodes) and ``e`` (edges)
     _N_COLS = ", ".join(f"n.{c.strip()}" for c in _NODE_COLS.split(","))
     _E_COLS = ", ".join(f"e.{c.strip()}" for c in _EDGE_COLS.split(","))
+
+    _RECORD_COLS = "collection, id, ref, data, version, created_at, updated_at, updated_by"
+
+    @staticmethod
+    def _record(row: Sequence[Any]) -> Record:
+        """The ``Record`` of a row of ``_RECORD_COLS``."""
+        return Record(
+            collection=row[0],
+            id=row[1],
+            ref=row[2],
+            data=json.loads(row[3]),
+            version=row[4],
+            created_at=row[5],
+            updated_at=row[6],
+            updated_by=row[7],
+        )
+
+    @staticmethod
+    def _record_row(record: Record) -> tuple[Any, ...]:
+        """``record`` as the values of ``_RECORD_COLS``."""
+        return (
+            record.collection,
+            record.id,
+            record.ref,
+            dumps(dict(record.data)),
+            record.version,
+            record.created_at,
+            record.updated_at,
+            record.updated_by,
+        )
 
     @staticmethod
     def _node(row: Sequence[Any], body: Mapping[str, Any] | None = None) -> Node:

@@ -19,9 +19,28 @@ from kgraph.errors import StoreError
 
 #: "kgrf" in the SQLite header's application id field
 APPLICATION_ID = 0x6B677266
-SCHEMA_VERSION = 3  # 2: nodes.fts points at the node's row in node_fts; 3: question_vectors
+SCHEMA_VERSION = 4  # 2: nodes.fts points at the node's row in node_fts; 3: records;
+# 4: question_vectors
 
-_SCHEMA = """
+# What the store keeps beside the graph (``GraphStore.add_record``); schema 3.
+_RECORDS = """
+CREATE TABLE IF NOT EXISTS records (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    ref TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL,          -- JSON object
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT,
+    PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_ref ON records(collection, ref);
+CREATE INDEX IF NOT EXISTS records_by_created ON records(collection, created_at, id);
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
     id TEXT PRIMARY KEY,
@@ -65,6 +84,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
     id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+    + _RECORDS
+)
 
 # Sentence vectors of the questions (kgraph.store.vectors): derived data, one row per
 # node, replaced when the text or the model changes; no history.
@@ -128,9 +149,7 @@ def prepare(
             # another process may have created it between our look and our lock
             if _header(conn)[1]:
                 return False
-            for statement in _SCHEMA.split(";\n"):
-                if statement.strip():
-                    conn.execute(statement)
+            _run_script(conn, _SCHEMA)
             conn.execute(_VECTORS)
             conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?), ('tx', '0')",
@@ -142,6 +161,14 @@ def prepare(
         with write():
             _migrate(conn)
     return False
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Each statement of ``script`` in the caller's transaction (``executescript`` would
+    commit it)."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 def _mark(conn: sqlite3.Connection) -> None:
@@ -163,6 +190,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
             "WHERE m.id = nodes.id"
         )
     if found < 3:
+        _run_script(conn, _RECORDS)
+    if found < 4:
         conn.execute(_VECTORS)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
     # stores made before the header marks get them now

@@ -25,6 +25,7 @@ from kgraph.store.base import (
 )
 from kgraph.store.embedded.connection import CACHE_KB, EmbeddedCore
 from kgraph.store.embedded.rows import dumps
+from kgraph.store.values import Record
 
 T = TypeVar("T")
 
@@ -114,7 +115,37 @@ class SqliteUnit:
         )
 
     def append_history(self, entries: Sequence[Entry]) -> None:
-        self.store._record_many(entries)
+        if entries:
+            self.store._record_many(entries)
+
+    def record(self, collection: str, record_id: str, *, lock: bool = False) -> Record | None:
+        return self.store._record_by_id(collection, record_id)
+
+    def insert_record(self, record: Record) -> None:
+        self.conn.execute(
+            f"INSERT INTO records({self.store._RECORD_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            self.store._record_row(record),
+        )
+
+    def replace_record(self, old: Record, new: Record) -> None:
+        self.conn.execute(
+            "UPDATE records SET ref = ?, data = ?, version = ?, updated_at = ?, updated_by = ? "
+            "WHERE collection = ? AND id = ?",
+            (
+                new.ref,
+                dumps(dict(new.data)),
+                new.version,
+                new.updated_at,
+                new.updated_by,
+                new.collection,
+                new.id,
+            ),
+        )
+
+    def remove_record(self, record: Record) -> None:
+        self.conn.execute(
+            "DELETE FROM records WHERE collection = ? AND id = ?", (record.collection, record.id)
+        )
 
 
 class EmbeddedWrites(EmbeddedCore):
@@ -123,6 +154,13 @@ class EmbeddedWrites(EmbeddedCore):
     def _write_unit(self, work: Callable[[WriteUnit], T], actor: str | None) -> T:
         with self._write(actor):
             return work(SqliteUnit(self))
+
+    def _record_by_id(self, collection: str, record_id: str) -> Record | None:
+        rows = self._conn.execute(
+            f"SELECT {self._RECORD_COLS} FROM records WHERE collection = ? AND id = ?",  # noqa: S608
+            (collection, record_id),
+        ).fetchall()
+        return self._record(rows[0]) if rows else None
 
     def _edge_row(self, src: str, kind: str, dst: str) -> Edge | None:
         rows = self._conn.execute(

@@ -6,7 +6,10 @@ Node fields are native properties except ``props`` (a JSON string, lossless for 
 the model allows); ``search``/``search_title`` hold the folded words for text search and
 ``degree`` the number of edges. The history is ``(:KgraphHistory)`` nodes, one per entry,
 and ``(:KgraphHistoryBatch)`` records of up to 1,000 entries each for bulk loads and
-copies, all numbered from the counter on ``(:KgraphMeta)``.
+copies, all numbered from the counter on ``(:KgraphMeta)``. Records (what the store keeps
+beside the graph: actions, meetings, views ...) are ``(:KgraphRecord)`` nodes, never
+``:Node``, so no graph read meets them; ``key`` is ``collection/id`` and ``data`` a JSON
+string.
 
 Labels and relationship types cannot be parameters in Cypher, so a few templates carry a
 ``{label}`` or ``{rel}`` slot. They are filled only by ``with_label``/``with_rel``, which
@@ -43,6 +46,11 @@ SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT kgraph_history_batch_first IF NOT EXISTS "
     "FOR (b:KgraphHistoryBatch) REQUIRE b.first IS UNIQUE",
     "CREATE CONSTRAINT kgraph_meta_key IF NOT EXISTS FOR (m:KgraphMeta) REQUIRE m.key IS UNIQUE",
+    "CREATE CONSTRAINT kgraph_record_key IF NOT EXISTS "
+    "FOR (r:KgraphRecord) REQUIRE r.key IS UNIQUE",
+    "CREATE INDEX kgraph_record_ref IF NOT EXISTS FOR (r:KgraphRecord) ON (r.collection, r.ref)",
+    "CREATE INDEX kgraph_record_collection IF NOT EXISTS "
+    "FOR (r:KgraphRecord) ON (r.collection, r.created_at)",
     # derived question vectors (kgraph.store.neo4j.vectors), one per question node
     "CREATE CONSTRAINT kgraph_vector_id IF NOT EXISTS FOR (v:KgraphVector) REQUIRE v.id IS UNIQUE",
 )
@@ -256,6 +264,25 @@ COUNT_EDGES = " UNION ALL ".join(
     f"MATCH (:Node)-[r:{kind}]->() RETURN '{kind}' AS kind, count(r) AS c" for kind in EDGE_KINDS
 )
 
+# --- records -------------------------------------------------------------------------------
+
+_R = "r {.collection, .id, .ref, .data, .version, .created_at, .updated_at, .updated_by}"
+GET_RECORD = f"MATCH (r:KgraphRecord {{key: $key}}) RETURN {_R} AS r"
+# As ``LOCK_NODE``: the write lock is taken before the record is read.
+LOCK_RECORD = f"MATCH (r:KgraphRecord {{key: $key}}) SET r.version = r.version RETURN {_R} AS r"
+CREATE_RECORDS = "UNWIND $rows AS row CREATE (r:KgraphRecord) SET r = row"
+UPDATE_RECORD = "MATCH (r:KgraphRecord {key: $key}) SET r += $row"
+DELETE_RECORD = "MATCH (r:KgraphRecord {key: $key}) DELETE r"
+EXISTING_RECORDS = "UNWIND $keys AS k MATCH (r:KgraphRecord {key: k}) RETURN r.key AS key"
+_RECORDS_WHERE = (
+    "MATCH (r:KgraphRecord) WHERE r.collection = $collection AND ($ref IS NULL OR r.ref = $ref) "
+)
+LIST_RECORDS = (
+    _RECORDS_WHERE + f"RETURN {_R} AS r ORDER BY r.created_at, r.id SKIP $offset LIMIT $limit"
+)
+COUNT_RECORDS = _RECORDS_WHERE + "RETURN count(r) AS c"
+RECORD_KEYS = "MATCH (r:KgraphRecord) RETURN r.collection AS collection, r.id AS id"
+
 # --- history -------------------------------------------------------------------------------
 
 # Numbers and writes a batch of history rows in one statement. The counter is bumped with
@@ -316,12 +343,34 @@ _HISTORY_RETURN = (
     "ORDER BY h.seq LIMIT $limit"
 )
 HISTORY = "MATCH (h:KgraphHistory) " + _HISTORY_WHERE + _HISTORY_RETURN
+# For pages of the history: the numbers of the matching single entries only (integers are
+# cheap to ship), and then the entries of one page by number.
+_SEQS_RETURN = "RETURN h.seq AS seq ORDER BY seq"
+HISTORY_SEQS = "MATCH (h:KgraphHistory) " + _HISTORY_WHERE + _SEQS_RETURN
+HISTORY_BY_SEQ = (
+    "UNWIND $seqs AS s MATCH (h:KgraphHistory {seq: s}) "
+    "RETURN h {.seq, .tx, .at, .actor, .op, .target, .before, .after} AS h"
+)
+# Every batch that may hold matching entries, with what tells whether all of them match.
+HISTORY_BATCH_INFO = (
+    "MATCH (b:KgraphHistoryBatch) "
+    "WHERE ($since IS NULL OR b.max_at >= $since) AND ($until IS NULL OR b.min_at < $until) "
+    "AND ($actor IS NULL OR $actor IN b.actor_set) AND ($target IS NULL OR $target IN b.touches) "
+    "RETURN b.first AS first, b.size AS size, b.min_at AS min_at, b.max_at AS max_at, "
+    "b.actor_set AS actors ORDER BY b.first"
+)
 # A node's history: its own entries and its edges', each found through an index.
 HISTORY_OF = (
     "CALL () { MATCH (h:KgraphHistory {target: $target}) RETURN h "
     "UNION MATCH (h:KgraphHistory {src: $target}) RETURN h "
     "UNION MATCH (h:KgraphHistory {dst: $target}) RETURN h } "
     "WITH h " + _HISTORY_WHERE + _HISTORY_RETURN
+)
+HISTORY_SEQS_OF = (
+    "CALL () { MATCH (h:KgraphHistory {target: $target}) RETURN h "
+    "UNION MATCH (h:KgraphHistory {src: $target}) RETURN h "
+    "UNION MATCH (h:KgraphHistory {dst: $target}) RETURN h } "
+    "WITH h " + _HISTORY_WHERE + _SEQS_RETURN
 )
 # Once per database: the degree of nodes written before it was stored (auto-commit).
 DEGREE_DONE = "MATCH (m:KgraphMeta {key: 'degree'}) RETURN m.key"
@@ -334,6 +383,7 @@ ANY_NODE = "MATCH (n:Node) RETURN n.id LIMIT 1"
 # Every history write bumps the counter in its own transaction: its seq is the newest entry.
 LAST_CHANGE = "MATCH (c:KgraphMeta {key: 'counter'}) RETURN c.seq AS seq"
 ANY_HISTORY = "MATCH (h) WHERE h:KgraphHistory OR h:KgraphHistoryBatch RETURN 1 LIMIT 1"
+ANY_RECORD = "MATCH (r:KgraphRecord) RETURN 1 LIMIT 1"
 
 # --- maintenance ---------------------------------------------------------------------------
 
@@ -341,9 +391,11 @@ ANY_HISTORY = "MATCH (h) WHERE h:KgraphHistory OR h:KgraphHistoryBatch RETURN 1 
 # does not need one huge transaction (run in an auto-commit transaction).
 WIPE = (
     "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphHistoryBatch OR n:KgraphMeta "
-    "OR n:KgraphVector CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    "OR n:KgraphRecord OR n:KgraphVector "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 )
 WIPE_IN_TX = (
     "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphHistoryBatch OR n:KgraphMeta "
-    "OR n:KgraphVector DETACH DELETE n"
+    "OR n:KgraphRecord OR n:KgraphVector "
+    "DETACH DELETE n"
 )

@@ -9,7 +9,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from kgraph.errors import NotFoundError, ValidationError
-from kgraph.model import EDGE_KINDS, Edge, Node, check_edge_kind, check_id, check_node_kind, fold
+from kgraph.model import (
+    EDGE_KINDS,
+    Edge,
+    Node,
+    check_collection,
+    check_edge_kind,
+    check_id,
+    check_node_kind,
+    fold,
+)
 from kgraph.store.neighbourhood import Adjacency, Filters
 from kgraph.store.neo4j import cypher as cy
 from kgraph.store.neo4j.rows import (
@@ -20,10 +29,12 @@ from kgraph.store.neo4j.rows import (
     node_from_list,
     node_of,
     optional,
+    record_key,
+    record_of,
     sorted_edges,
 )
 from kgraph.store.neo4j.session import Neo4jCore, _Unit
-from kgraph.store.values import Change, Counts, Subgraph
+from kgraph.store.values import Change, Counts, Record, Subgraph
 
 T = TypeVar("T")
 
@@ -246,9 +257,15 @@ class Neo4jReads(Neo4jCore):
         actor: str | None = None,
         target: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
     ) -> list[Change]:
         since, until, actor, target = since or None, until or None, actor or None, target or None
-        cut = _NO_LIMIT if limit is None else limit
+        if offset > 0 or newest_first:
+            return self._history_page(
+                _Filter(since, until, actor, target), max(int(offset), 0), limit, newest_first
+            )
+        cut = _NO_LIMIT if limit is None else max(int(limit), 0)
         filters = {"since": since, "until": until, "actor": actor, "target": target}
 
         def work(unit: _Unit) -> list[Change]:
@@ -286,5 +303,167 @@ class Neo4jReads(Neo4jCore):
 
         return self._read(work)
 
+    def count_history(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+    ) -> int:
+        wanted = _Filter(since or None, until or None, actor or None, target or None)
+
+        def work(unit: _Unit) -> int:
+            singles, blocks = self._history_layout(unit, wanted)
+            return len(singles) + sum(block.count for block in blocks)
+
+        return self._read(work)
+
+    def _history_layout(self, unit: _Unit, wanted: _Filter) -> tuple[list[int], list[_Block]]:
+        """The numbers of the matching single entries, and the bulk batches that hold
+        matching entries with how many. A batch all of whose entries match (the usual
+        case: no person or item filter, or a window around the whole batch) is counted
+        from its size without being decoded; only a batch that matches in part is."""
+        params = wanted.params()
+        query = cy.HISTORY_SEQS_OF if wanted.target else cy.HISTORY_SEQS
+        singles = [r[0] for r in unit.records(query, **params)]
+        blocks: list[_Block] = []
+        for first, size, min_at, max_at, actors in unit.records(cy.HISTORY_BATCH_INFO, **params):
+            whole = (
+                wanted.target is None
+                and (wanted.actor is None or list(actors) == [wanted.actor])
+                and (wanted.since is None or min_at >= wanted.since)
+                and (wanted.until is None or max_at < wanted.until)
+            )
+            if whole:
+                blocks.append(_Block(first, int(size), None))
+                continue
+            changes = [c for c in self._batch_changes(unit, [first]) if wanted.matches(c)]
+            if changes:
+                blocks.append(_Block(first, len(changes), changes))
+        return singles, blocks
+
+    def _batch_changes(self, unit: _Unit, firsts: Sequence[int]) -> list[Change]:
+        """Every entry of the given batches, in order."""
+        changes: list[Change] = []
+        for first, tx, packed in unit.records(cy.HISTORY_ENTRIES, firsts=list(firsts)):
+            for i, (etx, at, who, op, item, before, after) in enumerate(
+                json.loads(zlib.decompress(packed))
+            ):
+                changes.append(
+                    Change(first + i, tx if etx is None else etx, at, who, op, item, before, after)
+                )
+        changes.sort(key=lambda c: c.seq)
+        return changes
+
+    def _history_page(
+        self, wanted: _Filter, offset: int, limit: int | None, newest_first: bool
+    ) -> list[Change]:
+        """One page of the history in either order: the layout says which single entries
+        and which batches the page covers, and only those are read and decoded."""
+
+        def work(unit: _Unit) -> list[Change]:
+            singles, blocks = self._history_layout(unit, wanted)
+            # Segments in order of their numbers: a single entry, or a batch's block
+            # (a batch's numbers are consecutive, so nothing falls inside one).
+            segments: list[tuple[int, int, _Block | None]] = [(s, 1, None) for s in singles]
+            segments += [(b.first, b.count, b) for b in blocks]
+            segments.sort(key=lambda seg: seg[0], reverse=newest_first)
+            end = _NO_LIMIT if limit is None else offset + max(int(limit), 0)
+            picked: list[tuple[int, _Block | None, int, int]] = []  # (seq, block, lo, hi)
+            position = 0
+            for seq, count, block in segments:
+                if position >= end:
+                    break
+                lo, hi = max(offset - position, 0), min(end - position, count)
+                if lo < hi:
+                    picked.append((seq, block, lo, hi))
+                position += count
+            single_seqs = [seq for seq, block, _lo, _hi in picked if block is None]
+            by_seq = {
+                c.seq: c
+                for chunk in chunks(single_seqs, 10_000)
+                for c in (change_of(r["h"]) for r in unit.run(cy.HISTORY_BY_SEQ, seqs=list(chunk)))
+            }
+            page: list[Change] = []
+            for seq, block, lo, hi in picked:
+                if block is None:
+                    page.append(by_seq[seq])
+                    continue
+                entries = block.changes
+                if entries is None:
+                    entries = self._batch_changes(unit, [block.first])
+                ordered = entries[::-1] if newest_first else entries
+                page.extend(ordered[lo:hi])
+            return page
+
+        return self._read(work)
+
+    # --- records -----------------------------------------------------------------------
+
+    def get_record(self, collection: str, record_id: str) -> Record | None:
+        rows = self._run_read(
+            cy.GET_RECORD, key=record_key(check_collection(collection), record_id)
+        )
+        return record_of(rows[0]["r"]) if rows else None
+
+    def records(
+        self,
+        collection: str,
+        *,
+        ref: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
+        rows = self._run_read(
+            cy.LIST_RECORDS,
+            collection=check_collection(collection),
+            ref=ref,
+            offset=max(int(offset), 0),
+            limit=_NO_LIMIT if limit is None else max(int(limit), 0),
+        )
+        return [record_of(r["r"]) for r in rows]
+
+    def count_records(self, collection: str, *, ref: str | None = None) -> int:
+        rows = self._run_read(cy.COUNT_RECORDS, collection=check_collection(collection), ref=ref)
+        return int(rows[0]["c"]) if rows else 0
+
     def is_empty(self) -> bool:
-        return not self.counts().nodes and not self._run_read(cy.ANY_HISTORY)
+        return (
+            not self.counts().nodes
+            and not self._run_read(cy.ANY_HISTORY)
+            and not self._run_read(cy.ANY_RECORD)
+        )
+
+
+class _Filter:
+    """The filters of a history read, applied exactly to decoded batch entries."""
+
+    def __init__(
+        self, since: str | None, until: str | None, actor: str | None, target: str | None
+    ) -> None:
+        self.since, self.until, self.actor, self.target = since, until, actor, target
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "actor": self.actor,
+            "target": self.target,
+        }
+
+    def matches(self, c: Change) -> bool:
+        return not (
+            (self.since is not None and c.at < self.since)
+            or (self.until is not None and c.at >= self.until)
+            or (self.actor is not None and c.actor != self.actor)
+            or (self.target is not None and not names_item(c.target, self.target))
+        )
+
+
+class _Block:
+    """A bulk batch's share of a history read: its first number, how many of its entries
+    match, and those entries when they had to be decoded to know."""
+
+    def __init__(self, first: int, count: int, changes: list[Change] | None) -> None:
+        self.first, self.count, self.changes = first, count, changes

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from kgraph.model import Edge, Node, fold, node_search_text
-from kgraph.store.values import Change
+from kgraph.store.values import Change, Record
 
 T = TypeVar("T")
 
@@ -144,6 +144,40 @@ def change_of(data: Mapping[str, Any]) -> Change:
         target=data["target"],
         before=json.loads(data["before"]) if data.get("before") is not None else None,
         after=json.loads(data["after"]) if data.get("after") is not None else None,
+    )
+
+
+def record_key(collection: str, record_id: str) -> str:
+    """A record's unique key in the database: ``collection/id``."""
+    return f"{collection}/{record_id}"
+
+
+def record_row(record: Record) -> dict[str, Any]:
+    return {
+        "key": record_key(record.collection, record.id),
+        "collection": record.collection,
+        "id": record.id,
+        "ref": record.ref,
+        "data": json.dumps(
+            dict(record.data), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        ),
+        "version": record.version,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "updated_by": record.updated_by,
+    }
+
+
+def record_of(data: Mapping[str, Any]) -> Record:
+    return Record(
+        collection=data["collection"],
+        id=data["id"],
+        ref=data.get("ref") or "",
+        data=json.loads(data.get("data") or "{}"),
+        version=int(data.get("version") or 0),
+        created_at=data.get("created_at"),
+        updated_at=data.get("updated_at"),
+        updated_by=data.get("updated_by"),
     )
 
 

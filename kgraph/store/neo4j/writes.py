@@ -32,8 +32,12 @@ from kgraph.store.neo4j.rows import (
     history_row,
     node_of,
     node_row,
+    record_key,
+    record_of,
+    record_row,
 )
 from kgraph.store.neo4j.session import BULK_BATCH, Neo4jCore, _Unit
+from kgraph.store.values import Record
 
 T = TypeVar("T")
 _NO_LIMIT = 2**62
@@ -90,7 +94,23 @@ class Neo4jUnit:
         self.unit.run(cy.with_rel(cy.DELETE_EDGE, edge.kind), src=edge.src, dst=edge.dst)
 
     def append_history(self, entries: Sequence[Entry]) -> None:
-        self.store._record(self.unit, [history_row(*entry) for entry in entries])
+        if entries:
+            self.store._record(self.unit, [history_row(*entry) for entry in entries])
+
+    def record(self, collection: str, record_id: str, *, lock: bool = False) -> Record | None:
+        query = cy.LOCK_RECORD if lock else cy.GET_RECORD
+        rows = self.unit.run(query, key=record_key(collection, record_id))
+        return record_of(rows[0]["r"]) if rows else None
+
+    def insert_record(self, record: Record) -> None:
+        self.unit.execute(cy.CREATE_RECORDS, rows=[record_row(record)])
+
+    def replace_record(self, old: Record, new: Record) -> None:
+        row = record_row(new)
+        self.unit.execute(cy.UPDATE_RECORD, key=row.pop("key"), row=row)
+
+    def remove_record(self, record: Record) -> None:
+        self.unit.execute(cy.DELETE_RECORD, key=record_key(record.collection, record.id))
 
 
 class Neo4jWrites(Neo4jCore):
