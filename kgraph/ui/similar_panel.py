@@ -53,7 +53,7 @@ def render(node_id: str) -> None:
     elsewhere = st.toggle(
         t("similar_panel_elsewhere"), key=ELSEWHERE, help=t("similar_panel_elsewhere_help")
     )
-    top = SHOWN_MORE if st.session_state.get(MORE) else SHOWN
+    top = SHOWN_MORE if st.session_state.get(MORE) == node_id else SHOWN
     result, task = partners(node_id, elsewhere=bool(elsewhere), top=top)
     if not (task.finished and task.error is None):
         similar_view.waiting(task, key="similar_panel_waiting", had_result=result is not None)
@@ -81,8 +81,9 @@ def render(node_id: str) -> None:
                 cells=tuple(st.columns(2)),  # type: ignore[arg-type]
             )
     if top == SHOWN and len(result.pairs) >= SHOWN:
-        st.button(t("similar_panel_more"), key=MORE + "_button", on_click=_more)
+        st.button(t("similar_panel_more"), key=MORE + "_button", on_click=_more, args=(node_id,))
 
 
-def _more() -> None:
-    st.session_state[MORE] = True
+def _more(node_id: str) -> None:
+    """Show more partners of this question (another question starts with the few again)."""
+    st.session_state[MORE] = node_id
