@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -19,14 +18,14 @@ from kgraph.paths import PACKAGE
 EXPLORE_PAGE = PACKAGE / "ui" / "pages" / "explore.py"
 
 
-def _iframes(node: Any) -> list[Any]:
-    """Every ``components.html`` iframe below ``node`` in an AppTest element tree."""
-    found: list[Any] = []
+def _drawings(node: Any) -> list[str]:
+    """The data (JSON) of every graph drawing component below ``node`` in an AppTest tree."""
+    found: list[str] = []
     proto = getattr(node, "proto", None)
-    if getattr(node, "type", "") == "iframe" and proto is not None:
-        found.append(proto)
+    if getattr(proto, "component_name", "") == "kgraph_graph" and getattr(proto, "json", ""):
+        found.append(proto.json)
     for child in getattr(node, "children", {}).values():
-        found += _iframes(child)
+        found += _drawings(child)
     return found
 
 
@@ -47,28 +46,17 @@ def verkennen_first_render(location: str) -> Measurement:
     second = time.perf_counter() - start
     if app.exception:
         return not_available(f"the page raised: {app.exception[0].message}")
-    html = [p.srcdoc for p in _iframes(app._tree) if getattr(p, "srcdoc", "")]
-    if not html:
+    payloads = _drawings(app._tree)
+    if not payloads:
         return not_available("the page drew no network")
-    drawn = _drawn(html[0])
+    data = json.loads(payloads[0])
     return {
         "seconds": round(first, 3),
         "second_run_s": round(second, 3),
-        "html_kb": round(len(html[0].encode()) / 1024, 1),
-        "nodes_drawn": drawn[0],
-        "edges_drawn": drawn[1],
+        "html_kb": round(len(payloads[0].encode()) / 1024, 1),
+        "nodes_drawn": len(data.get("nodes", [])),
+        "edges_drawn": len(data.get("edges", [])),
     }
-
-
-def _drawn(html: str) -> tuple[int, int]:
-    """Nodes and edges in the network page's embedded data (``-1`` if it cannot be read)."""
-    found = re.search(
-        r'<script type="application/json" id="kgraph-data">(.*?)</script>', html, re.S
-    )
-    if not found:
-        return -1, -1
-    data = json.loads(found.group(1))
-    return len(data.get("nodes", [])), len(data.get("edges", []))
 
 
 def table_import(workbook: Path, db: Path) -> Measurement:

@@ -367,6 +367,7 @@ def run(scale: str, repeat: int, out: Path, work: Path, keep: bool) -> dict[str,
             r.op: {"na": "NEO4J_URI not set"} for r in ROWS if r.op in columns["embedded"]
         }
     rows = build_rows(scale, columns)
+    drawing = drawing_figures(str(work / f"{scale}.db"), chosen["hub"], errors)
     report = {
         "scale": scale,
         "graph": {k: chosen[k] for k in ("nodes", "edges", "hub", "hub_degree", "top_degrees")},
@@ -378,12 +379,26 @@ def run(scale: str, repeat: int, out: Path, work: Path, keep: bool) -> dict[str,
         "rows": rows,
         "errors": errors,
         "raw": columns,
+        "drawing": drawing,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def drawing_figures(store: str, hub: str, errors: list[str]) -> dict[str, Any] | None:
+    """The graph drawing in Chromium (``benchmarks.graph_drawing``), when Chromium is here."""
+    from benchmarks.graph_drawing import CHROMIUM, measure
+
+    if not Path(CHROMIUM).exists():
+        return None
+    try:
+        return measure(store, hub)
+    except Exception as exc:  # a broken browser must not lose the store figures
+        errors.append(f"graph drawing: {exc}")
+        return None
 
 
 def print_report(report: dict[str, Any], out: Path, echo: Callable[[str], None] = print) -> None:
@@ -401,6 +416,10 @@ def print_report(report: dict[str, Any], out: Path, echo: Callable[[str], None] 
                 echo(f"n/a: {row['label']} ({backend}): {m['na']}")
     if not os.environ.get("NEO4J_URI"):
         echo("Neo4j: not measured (NEO4J_URI not set; scripts/neo4j start gives a local one)")
+    if report.get("drawing"):
+        from benchmarks.graph_drawing import format_report
+
+        echo(format_report(report["drawing"]))
     for error in report["errors"]:
         echo(f"error: {error}")
     echo(f"took {report['duration_s']:.0f} s; written to {out}")

@@ -32,10 +32,14 @@ __all__ = [
     "default_focus",
     "filter_questions",
     "link_count",
+    "PathResult",
+    "find_paths",
     "narrow",
     "raised_in",
     "reading_order",
+    "SearchRow",
     "search",
+    "search_rows",
     "similar_review",
     "sort_questions",
     "titles",
@@ -118,6 +122,31 @@ def link_count(store: GraphStore, node_id: str) -> int:
 def search(store: GraphStore, text: str, *, limit: int = 50) -> list[Node]:
     """``store.search`` for non-blank ``text``; no hits (and no store call) for blank."""
     return store.search(text, limit=limit) if text.strip() else []
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One search result as a list shows it: the node and where it was raised (titles of
+    its CoP's and themes; empty for kinds that are not raised anywhere)."""
+
+    node: Node
+    areas: list[str]
+
+
+def search_rows(
+    store: GraphStore, text: str, *, kinds: Sequence[str] | None = None, limit: int = 50
+) -> list[SearchRow]:
+    """``search`` with, for each hit, the CoP's/themes it was raised in (by title)."""
+    if not text.strip():
+        return []
+    rows = []
+    for node in store.search(text, kinds=kinds, limit=limit):
+        areas = []
+        if node.kind in QUESTION_KINDS:
+            raised = store.neighbours(node.id, direction="out", edge_kinds=["RAISED_IN"], limit=5)
+            areas = sorted(other.title for _edge, other in raised)
+        rows.append(SearchRow(node=node, areas=areas))
+    return rows
 
 
 def titles(store: GraphStore, ids: Iterable[str]) -> dict[str, str]:
@@ -234,3 +263,127 @@ def top_ranked(
     if top is not None:
         kept = kept[:top]
     return [dict(r) | {"rank": i} for i, r in enumerate(kept, start=1)]
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+#: a node with more links than this is a hub: ``find_paths(avoid_hubs=True)`` does not pass it
+HUB_DEGREE = 12
+#: at most this many shortest paths are listed
+PATHS_LIMIT = 25
+#: a node's links are read at most this many at a time when paths are listed
+_READ_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """Shortest paths between two nodes (node ids, ``src`` first), shortest only."""
+
+    paths: list[list[str]]
+    #: hubs the search did not pass through (``avoid_hubs``)
+    avoided: list[str]
+    #: more shortest paths exist than are listed
+    more: bool = False
+
+
+def find_paths(
+    store: GraphStore,
+    src: str,
+    dst: str,
+    *,
+    avoid_hubs: bool = False,
+    all_paths: bool = False,
+    max_depth: int = 8,
+    hub_degree: int = HUB_DEGREE,
+    limit: int = PATHS_LIMIT,
+) -> PathResult:
+    """Shortest undirected paths from ``src`` to ``dst`` within ``max_depth`` steps.
+
+    The plain case (one path, hubs allowed) is the store's own ``shortest_path``. With
+    ``avoid_hubs`` no node with more than ``hub_degree`` links is passed through (the ends
+    may be hubs); with ``all_paths`` every shortest path is listed (at most ``limit``).
+    ``NotFoundError`` when an end does not exist; no paths when none is short enough.
+    """
+    from kgraph.errors import NotFoundError, ValidationError
+
+    for node_id in (src, dst):
+        if store.get_node(node_id) is None:
+            raise NotFoundError(f"no node with id {node_id!r}")
+    if not 0 <= max_depth <= 20:
+        raise ValidationError("max_depth must be between 0 and 20")
+    if not avoid_hubs and not all_paths:
+        path = store.shortest_path(src, dst, max_depth=max_depth)
+        return PathResult(paths=[path] if path else [], avoided=[])
+    if src == dst:
+        return PathResult(paths=[[src]], avoided=[])
+    avoided: dict[str, None] = {}
+    links: dict[str, list[str]] = {}
+
+    def around(node_id: str) -> list[str]:
+        if node_id not in links:
+            cap = hub_degree + 1 if avoid_hubs else _READ_LIMIT
+            found = store.edges(node_id=node_id, limit=cap)
+            others = list(dict.fromkeys(e.dst if e.src == node_id else e.src for e in found))
+            if avoid_hubs and len(found) > hub_degree and node_id not in (src, dst):
+                avoided[node_id] = None
+                others = []
+            links[node_id] = [o for o in others if o != node_id]
+        return links[node_id]
+
+    # breadth-first from both ends, one level at a time, keeping every parent at the
+    # level it was reached, until the two sides meet
+    parents = ({src: []}, {dst: []})  # type: tuple[dict[str, list[str]], dict[str, list[str]]]
+    frontier = ([src], [dst])
+    meet: list[str] = []
+    for _step in range(max_depth):
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        seen, other = parents[side], parents[1 - side]
+        nxt: dict[str, list[str]] = {}
+        for node_id in sorted(frontier[side]):
+            if avoid_hubs and node_id not in (src, dst) and not around(node_id):
+                continue
+            for m in around(node_id):
+                if m in seen:
+                    continue
+                if avoid_hubs and m not in (src, dst) and m in avoided:
+                    continue
+                nxt.setdefault(m, []).append(node_id)
+        for m, ps in nxt.items():
+            seen[m] = ps
+        frontier = (list(nxt), frontier[1]) if side == 0 else (frontier[0], list(nxt))
+        meet = sorted(m for m in nxt if m in other)
+        if avoid_hubs:  # a hub reached can only be an end
+            meet = [m for m in meet if m in (src, dst) or not _is_hub(m, around, avoided)]
+        if meet:
+            break
+        if not nxt:
+            break
+    if not meet:
+        return PathResult(paths=[], avoided=list(avoided))
+
+    def walk(node_id: str, table: dict[str, list[str]]) -> list[list[str]]:
+        if not table[node_id]:
+            return [[node_id]]
+        out = []
+        for p in table[node_id]:
+            for tail in walk(p, table):
+                out.append([node_id, *tail])
+                if len(out) > limit:
+                    return out
+        return out
+
+    paths: list[list[str]] = []
+    for m in meet:
+        for left in walk(m, parents[0]):
+            for right in walk(m, parents[1]):
+                paths.append([*reversed(left), *right[1:]])
+    shortest = min(len(p) for p in paths)
+    paths = sorted({tuple(p): p for p in paths if len(p) == shortest}.values())
+    if not all_paths:
+        return PathResult(paths=paths[:1], avoided=list(avoided))
+    return PathResult(paths=paths[:limit], avoided=list(avoided), more=len(paths) > limit)
+
+
+def _is_hub(node_id: str, around: Callable[[str], list[str]], avoided: Mapping[str, None]) -> bool:
+    around(node_id)
+    return node_id in avoided

@@ -23,7 +23,9 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import chromium_or_skip
-from playwright.sync_api import Browser, Dialog, Frame, Page, Route
+from helpers import drawing
+from helpers.drawing import click_node, drawn_ids, wait_drawn
+from playwright.sync_api import Browser, Dialog, Page, Route
 
 from kgraph.importers import apply_batch
 from kgraph.importers import seed as seed_importer
@@ -217,22 +219,6 @@ def choose(page: Page, label: str, text: str) -> None:
     wait_idle(page)
 
 
-def network_frame(page: Page) -> Frame:
-    """The network drawing's iframe, once vis-network has drawn and settled."""
-    handle = page.wait_for_selector("iframe[title='st.iframe']", timeout=WAIT_MS)
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_selector("#network canvas", timeout=WAIT_MS)
-    frame.wait_for_selector("body[data-stabilized='true']", timeout=WAIT_MS)
-    return frame
-
-
-def frame_resources(frame: Frame) -> list[str]:
-    """Every resource the frame itself loaded (its own listener, inside the iframe)."""
-    return list(frame.evaluate("performance.getEntriesByType('resource').map(e => e.name)"))
-
-
 def set_name(page: Page, name: str) -> None:
     field = page.get_by_role("textbox", name="Je naam")
     field.fill(name)
@@ -255,17 +241,15 @@ def open_in_sidebar(page: Page, title: str) -> None:
 
 def test_explore_draws_the_network_for_a_focus_node(page: Page) -> None:
     goto(page, "verkennen")
-    frame = network_frame(page)
-    size = frame.evaluate(
-        "(() => { const c = document.querySelector('#network canvas');"
-        " return [c.width, c.height]; })()"
-    )
-    assert size[0] > 300 and size[1] > 300
-    drawn = frame.evaluate("window.kgraphNetwork.body.data.nodes.getIds()")
-    assert "lp:dmi-ecosysteem" in drawn and len(drawn) > 5
-    legend = frame.inner_text("#legend")
+    wait_drawn(page)
+    size = page.locator(".kg-canvas").first.bounding_box()
+    assert size is not None and size["width"] > 300 and size["height"] > 300
+    ids = drawn_ids(page)
+    assert "lp:dmi-ecosysteem" in ids and len(ids) > 5
+    legend = page.locator(".kg-legend").first.inner_text()
     assert "Legenda" in legend and "Landingsplaats" in legend
-    assert all(urlparse(u).hostname in LOCAL_HOSTS for u in frame_resources(frame))
+    resources = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(urlparse(u).hostname in LOCAL_HOSTS for u in resources if "://" in u)
 
 
 def test_search_and_select_shows_the_details(page: Page, db: Path) -> None:
@@ -278,18 +262,23 @@ def test_search_and_select_shows_the_details(page: Page, db: Path) -> None:
     search.fill("lokaal meten")
     search.press("Enter")
     wait_idle(page)
-    page.get_by_role("button", name="Focus hierop").click()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(timeout=WAIT_MS)
+    area = grid.bounding_box()
+    assert area is not None
+    page.mouse.click(area["x"] + 18, area["y"] + 35 + 17)  # the first result's row
     wait_idle(page)
-    page.get_by_role("heading", name=hit.title, level=3).wait_for(timeout=WAIT_MS)
-    frame = network_frame(page)
-    assert hit.id in frame.evaluate("window.kgraphNetwork.body.data.nodes.getIds()")
-    # choose another node in view by keyboard: its details replace the first
-    choose(page, "Knoop in beeld", neighbour.title[:40])
-    page.get_by_role("heading", name=neighbour.title, level=3).wait_for(timeout=WAIT_MS)
-    # the details stream in after their heading: wait for them, do not race them
+    page.get_by_role("button", name="Focus hierop").first.click()
+    wait_idle(page)
+    page.get_by_role("heading", name=hit.title, level=4).wait_for(timeout=WAIT_MS)
+    wait_drawn(page)
+    assert hit.id in drawn_ids(page)
+    # a click on another node in the drawing: its details replace the first
+    click_node(page, neighbour.id)
+    page.get_by_role("heading", name=neighbour.title[:40], level=4).first.wait_for(timeout=WAIT_MS)
     page.get_by_text(neighbour.id).first.wait_for(state="visible")
     page.get_by_role("tab", name="Buren").click()
-    page.get_by_text(hit.title).first.wait_for(state="visible")
+    page.get_by_text(hit.title).last.wait_for(state="visible")  # in Buren, not the results
 
 
 def test_a_handover_decision_without_a_date_is_refused_in_the_browser(page: Page, db: Path) -> None:
@@ -316,23 +305,19 @@ def test_a_handover_decision_without_a_date_is_refused_in_the_browser(page: Page
 
 
 def test_an_xss_title_is_shown_as_text_and_no_dialog_fires(page: Page) -> None:
-    goto(page, "verkennen")
-    search = page.get_by_role("textbox", name="Zoeken")
-    search.fill("lekt data")
-    search.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Focus hierop").click()
-    wait_idle(page)
-    heading = page.get_by_role("heading", level=3).filter(has_text="Hoe lekt data?")
+    page.goto(f"{SESSIONS[id(page)].base}/verkennen?focus={XSS_ID}")
+    wait_drawn(page)
+    heading = page.get_by_role("heading", level=4).filter(has_text="Hoe lekt data?")
     heading.wait_for(timeout=WAIT_MS)
     assert "<script>alert(2)</script>" in heading.inner_text()
     assert "<img src=x" in heading.inner_text()
-    frame = network_frame(page)
-    drawn = frame.evaluate(f"window.kgraphNetwork.body.data.nodes.get({XSS_ID!r}).label")
-    assert drawn.startswith("<img src=x")
-    # no element was made from the title, in the page or in the network frame
+    drawn = {n["id"]: n["label"] for n in page.evaluate("() => window.kgraphGraph.drawn()")}
+    assert drawn[XSS_ID].startswith("<img src=x")
+    # hovering shows the title as text; no element was made from it
+    x, y = drawing.at(page, XSS_ID)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
-    assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     goto(page, "vragen")
     page.wait_for_timeout(1000)
     assert not SESSIONS[id(page)].dialogs
@@ -345,14 +330,9 @@ def test_a_markdown_title_renders_as_typed_without_links_or_images(page: Page) -
         ".map(e => e.getAttribute('href') || e.getAttribute('src'))"
         ".filter(u => !u.startsWith('#') && /evil|127\\.0\\.0\\.1:9|mailto:/.test(u))"
     )
-    goto(page, "verkennen")
-    search = page.get_by_role("textbox", name="Zoeken")
-    search.fill("evil example")
-    search.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Focus hierop").click()
-    wait_idle(page)
-    heading = page.get_by_role("heading", level=3).filter(has_text="evil.example")
+    page.goto(f"{SESSIONS[id(page)].base}/verkennen?focus={MD_ID}")
+    wait_drawn(page)
+    heading = page.get_by_role("heading", level=4).filter(has_text="evil.example")
     heading.wait_for(timeout=WAIT_MS)
     assert heading.inner_text().replace("\u2060", "").strip() == shown
     assert page.evaluate(made) == []
@@ -410,8 +390,7 @@ def test_screenshots_of_every_page_and_nothing_leaves_localhost(page: Page) -> N
     for name in PAGES:
         goto(page, name)
         if name == "verkennen":
-            frame = network_frame(page)
-            assert all(urlparse(u).hostname in LOCAL_HOSTS for u in frame_resources(frame))
+            wait_drawn(page)
         page.wait_for_load_state("networkidle")  # lazily loaded widgets (tables) are drawn
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000

@@ -105,11 +105,14 @@ def test_a_markdown_title_shows_as_typed_on_every_page(db: Path, reader: Embedde
     at.session_state[explore.FOCUS] = [MD_ID]
     at.session_state[explore.SELECTED] = MD_ID
     at.session_state[explore.PATH] = [MD_ID, cq.id]
+    at.session_state[explore.PATHS] = [[MD_ID, cq.id]]
     at.switch_page(PAGES["explore"]).run()
     assert not at.exception
     on_explore = markdown_with_title(at)
-    assert any(s.startswith("### ") for s in on_explore), on_explore
+    assert any(s.startswith("#### ") for s in on_explore), on_explore
     sources += on_explore
+    # the path's label (radio options are Markdown too)
+    sources += [o for o in at.radio(key="explore_path_choice").options if "evil" in o]
     # the confirmation before a delete
     at.switch_page(PAGES["questions"]).run()
     at.selectbox(key=questions.EDITING).set_value(MD_ID).run()

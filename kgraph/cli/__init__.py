@@ -15,6 +15,7 @@ from kgraph.cli import (  # noqa: F401
     read,
     serve,
     users,
+    view,
 )
 from kgraph.cli.app import cli, main
 

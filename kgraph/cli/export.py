@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from kgraph import views
 from kgraph.atomic import atomic_write, check_output, write_atomically
 from kgraph.cli.app import Context, cli, pass_ctx
 from kgraph.errors import NotFoundError, ValidationError
 from kgraph.export import FORMATS, select
+from kgraph.export import html as html_page
 from kgraph.export.report import FORMATS as REPORT_FORMATS
 from kgraph.export.report import handover_report
 from kgraph.export.select import EXPORT_CAP
@@ -50,6 +53,20 @@ def _split(value: str | None) -> list[str] | None:
     show_default=True,
     help="Node cap for --focus.",
 )
+@click.option(
+    "--view",
+    "view_name",
+    metavar="NAME",
+    help="Export the view saved under NAME (kgraph view list), as Verkennen draws it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the html page.",
+)
+@click.option("--title", help="Title in the html page's header (default: the view's name).")
 @overwrite_option
 @pass_ctx
 def export_cmd(
@@ -61,24 +78,43 @@ def export_cmd(
     kinds: str | None,
     statuses: str | None,
     cap: int,
+    view_name: str | None,
+    lang: str,
+    title: str | None,
     overwrite: bool,
 ) -> None:
-    """Write the graph, or the selected subgraph, to OUT as FORMAT: graphml (yEd,
-    Cytoscape), gexf (Gephi), json (node-link), csv (zip), xlsx, cypher (Neo4j) or html
-    (standalone page). OUT is written whole or not at all; an existing OUT is kept
+    """Write the graph, the selected subgraph or a saved view to OUT as FORMAT: graphml
+    (yEd, Cytoscape), gexf (Gephi), json (node-link), csv (zip), xlsx, cypher (Neo4j) or
+    html (standalone page). OUT is written whole or not at all; an existing OUT is kept
     unless --overwrite."""
     check_output(out, overwrite=overwrite, stores=[ctx.location])
     store = ctx.store
+    if view_name and (focus or kinds or statuses or depth != 1):
+        raise ValidationError(
+            "--view cannot be combined with --focus, --depth, --kinds or --status"
+        )
     for node_id in focus:
         if store.get_node(node_id) is None:
             raise NotFoundError(f"no node with id {node_id!r}")
     if depth != 1 and not focus:
         raise ValidationError("--depth needs --focus")
-    sub = select(
-        store, focus=focus, depth=depth, kinds=_split(kinds), statuses=_split(statuses), cap=cap
-    )
+    if view_name:
+        saved = views.get_view(store, view_name)
+        _base, sub = views.select_view(store, saved.view)
+        meta = views.page_meta(store, saved.view, name=saved.name, lang=lang)
+    else:
+        sub = select(
+            store, focus=focus, depth=depth, kinds=_split(kinds), statuses=_split(statuses), cap=cap
+        )
+        shown = views.View(focus=tuple(focus), depth=min(depth, views.MAX_DEPTH)) if focus else None
+        meta = views.page_meta(store, shown, lang=lang)
+    if title:
+        meta = replace(meta, title=title)
     with atomic_write(out, overwrite=overwrite, stores=[ctx.location]) as handle:
-        FORMATS[fmt].write(sub, handle)
+        if fmt == "html":
+            html_page.write(sub, handle, lang=lang, meta=meta)
+        else:
+            FORMATS[fmt].write(sub, handle)
     click.echo(
         f"wrote {out}: {len(sub.nodes)} nodes, {len(sub.edges)} edges ({FORMATS[fmt].description})"
     )

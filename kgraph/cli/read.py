@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kgraph import query
 from kgraph.cli.app import Context, cli, echo_json, json_option, pass_ctx
 from kgraph.errors import NotFoundError
 from kgraph.model import NODE_KINDS
@@ -66,13 +67,16 @@ def show(ctx: Context, node_id: str, as_json: bool) -> None:
 @json_option
 @pass_ctx
 def search(ctx: Context, text: str, kinds: tuple[str, ...], limit: int, as_json: bool) -> None:
-    """Find nodes by words in title, text, tags or id (case and accents ignored)."""
-    found = ctx.store.search(text, kinds=kinds or None, limit=limit)
+    """Find nodes by words in title, text, tags or id (case and accents ignored; other
+    word forms too: gesprekken finds gesprek). Prints id, kind, title and the CoP's/themes
+    a question was raised in."""
+    found = query.search_rows(ctx.store, text, kinds=kinds or None, limit=limit)
     if as_json:
-        echo_json([n.to_dict() for n in found])
+        echo_json([r.node.to_dict() | {"raised_in": r.areas} for r in found])
         return
-    for node in found:
-        click.echo(f"{node.id}\t{node.kind}\t{node.title}")
+    for row in found:
+        node = row.node
+        click.echo(f"{node.id}\t{node.kind}\t{node.title}\t{'; '.join(row.areas)}")
     if not found:
         click.echo("no matches", err=True)
 
@@ -116,17 +120,59 @@ def neighbourhood(
 @cli.command()
 @click.argument("src")
 @click.argument("dst")
-@click.option("--max-depth", default=8, show_default=True)
+@click.option("--max-depth", default=8, show_default=True, type=click.IntRange(0, 20))
+@click.option(
+    "--avoid-hubs",
+    is_flag=True,
+    help="Do not pass through nodes with more than --hub-degree links.",
+)
+@click.option(
+    "--hub-degree",
+    default=query.HUB_DEGREE,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="What counts as a hub for --avoid-hubs.",
+)
+@click.option("--all", "all_paths", is_flag=True, help="List every shortest path (at most 25).")
+@json_option
 @pass_ctx
-def path(ctx: Context, src: str, dst: str, max_depth: int) -> None:
-    """Show a shortest path between two nodes (edge direction ignored)."""
-    found = ctx.store.shortest_path(src, dst, max_depth=max_depth)
-    if found is None:
-        raise NotFoundError(f"no path between {src} and {dst} within {max_depth} steps")
-    sub = ctx.store.subgraph(found)
-    for node_id in found:
-        node = sub.nodes[node_id]
-        click.echo(f"{node.id}\t{node.kind}\t{node.title}")
+def path(
+    ctx: Context,
+    src: str,
+    dst: str,
+    max_depth: int,
+    avoid_hubs: bool,
+    hub_degree: int,
+    all_paths: bool,
+    as_json: bool,
+) -> None:
+    """Show a shortest path between two nodes (edge direction ignored); with --all every
+    shortest path, with --avoid-hubs none through a hub. SRC and DST are node ids (find
+    them with kgraph search)."""
+    found = query.find_paths(
+        ctx.store,
+        src,
+        dst,
+        avoid_hubs=avoid_hubs,
+        all_paths=all_paths,
+        max_depth=max_depth,
+        hub_degree=hub_degree,
+    )
+    if not found.paths:
+        avoided = " avoiding hubs" if avoid_hubs else ""
+        raise NotFoundError(f"no path between {src} and {dst} within {max_depth} steps{avoided}")
+    sub = ctx.store.subgraph({i for p in found.paths for i in p})
+    if as_json:
+        echo_json({"paths": found.paths, "avoided": found.avoided, "more": found.more})
+        return
+    for number, ids in enumerate(found.paths, start=1):
+        if len(found.paths) > 1:
+            click.echo(f"path {number}:")
+        for node_id in ids:
+            node = sub.nodes[node_id]
+            click.echo(f"{node.id}\t{node.kind}\t{node.title}")
+    if found.more:
+        click.echo("more shortest paths exist than are listed", err=True)
 
 
 @cli.command()

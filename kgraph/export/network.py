@@ -1,28 +1,28 @@
-"""One renderer for the interactive network: the html export and the dashboard's
-Verkennen page both call ``render_network``.
+"""The standalone interactive page (``kgraph export html``): the dashboard's drawing (the
+same bundle and payload, ``kgraph.drawing``) with a header (title, "stand per" date,
+source store, focus and filters), a search box with a list of hits, the legend and a
+details panel, in one file.
 
-The page is standalone and works offline: vis-network's JS and CSS (the copy bundled in the
-``pyvis`` package) are inlined, a Content-Security-Policy forbids loading anything, and no
-``http://``/``https://`` address appears in the page. User text only travels as escaped
-JSON inside ``<script type="application/json">`` (see ``safe.script_json``) and reaches the
-page through ``textContent`` and canvas labels, never as HTML: tooltips are DOM elements
-built with ``textContent`` (pyvis's own template sets ``innerHTML`` for titles containing
-"href", so it is not used).
+The page works offline: the bundle and vis-network (the copy pyvis ships, the fallback
+where WebGL is missing) are inlined, a Content-Security-Policy forbids loading anything
+(the layout's web worker runs from a ``blob:`` made in the page), and no
+``http://``/``https://`` address appears in it. User text only travels as escaped JSON
+inside ``<script type="application/json">`` (``safe.script_json``) and reaches the page
+through ``textContent`` and canvas labels, never as HTML.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
 from kgraph import texts
-from kgraph.export import style
 from kgraph.export.safe import escape_html, script_json
-from kgraph.model import EDGE_LABELS, NODE_KINDS, NODE_LABELS, STATUS_LABELS
 from kgraph.store.base import Subgraph
 
 VIS_VERSION = "9.1.2"
@@ -68,162 +68,65 @@ def vis_assets() -> tuple[str, str]:
     return js, css
 
 
-def _short(title: str) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= _LABEL_MAX else title[: _LABEL_MAX - 1].rstrip() + "…"
+@dataclass(frozen=True)
+class PageMeta:
+    """What the page's header says: a title, the source store, the date the data stands
+    at (``stand per``), and the view's focus and filters as sentences."""
 
-
-def _label(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
-    return table.get(key, {}).get(lang, key)
-
-
-def network_data(
-    sub: Subgraph, *, lang: str = "nl", highlight: Sequence[str] = (), selected: str | None = None
-) -> dict[str, Any]:
-    """What the page draws: vis-network node and edge options plus tooltip lines."""
-    marked = set(highlight)
-    nodes = []
-    for node in sub.nodes.values():
-        tip = [node.title, f"{_text('kind', lang)}: {_label(NODE_LABELS, node.kind, lang)}"]
-        if node.status:
-            tip.append(f"{_text('status', lang)}: {_label(STATUS_LABELS, node.status, lang)}")
-        tip.append(node.id)
-        colour = style.kind_colour(node.kind)
-        on = node.id in marked
-        nodes.append(
-            {
-                "id": node.id,
-                "label": _short(node.title),
-                "shape": style.VIS_SHAPES.get(node.kind, "dot"),
-                "color": {"background": colour, "border": "#222222" if on else colour},
-                "borderWidth": 4 if on else 1,
-                "size": 22 if on or node.id == selected else 14,
-                "tip": tip,
-            }
-        )
-    edges = []
-    for number, edge in enumerate(sub.edges):
-        status = edge.status if edge.kind == "LANDS_IN" else None
-        kind_label = _label(EDGE_LABELS, edge.kind, lang)
-        tip = [kind_label]
-        item: dict[str, Any] = {
-            "id": f"e{number}",
-            "from": edge.src,
-            "to": edge.dst,
-            "arrows": "to",
-            "color": {"color": style.edge_colour(edge.kind, status)},
-            "width": 1,
-        }
-        if status:
-            status_label = _label(STATUS_LABELS, status, lang)
-            item["label"] = status_label
-            item["dashes"] = style.HANDOVER_DASHED.get(status, False)
-            item["width"] = 2
-            tip.append(f"{_text('status', lang)}: {status_label}")
-            for key in ("decided_on", "decided_by", "note"):
-                if edge.props.get(key):
-                    tip.append(f"{key.replace('_', ' ')}: {edge.props[key]}")
-        if edge.src in marked and edge.dst in marked:
-            item["width"] = 5
-            item["color"] = {"color": "#222222"}
-        item["tip"] = tip
-        edges.append(item)
-    return {"nodes": nodes, "edges": edges, "selected": selected if selected in sub.nodes else None}
-
-
-def _legend(sub: Subgraph, lang: str) -> str:
-    present = {n.kind for n in sub.nodes.values()}
-    items = []
-    for kind in NODE_KINDS:
-        if kind in present:
-            items.append(
-                f'<li><span class="swatch" style="background:{style.kind_colour(kind)}"></span>'
-                f"{escape_html(_label(NODE_LABELS, kind, lang))}</li>"
-            )
-    handover = []
-    for status, colour in style.HANDOVER_COLOURS.items():
-        line = "dashed" if style.HANDOVER_DASHED.get(status) else "solid"
-        handover.append(
-            f'<li><span class="line" style="border-top:3px {line} {colour}"></span>'
-            f"{escape_html(_label(STATUS_LABELS, status, lang))}</li>"
-        )
-    note = ""
-    if sub.truncated:
-        note = f'<p class="note">{escape_html(_text("truncated", lang, cap=sub.cap or len(sub.nodes)))}</p>'
-    if not sub.nodes:
-        note += f'<p class="note">{escape_html(_text("empty", lang))}</p>'
-    return (
-        f'<div id="legend"><strong>{escape_html(_text("legend", lang))}</strong><ul>{"".join(items)}</ul>'
-        f"<strong>{escape_html(_text('handover', lang))}</strong><ul>{''.join(handover)}</ul>{note}</div>"
-    )
+    title: str = ""
+    store: str = ""
+    stamp: date | None = None
+    focus: Sequence[str] = ()
+    filters: str = ""
 
 
 _CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; font-src data:; connect-src 'none'"
+    "img-src data:; font-src data:; connect-src 'none'; worker-src blob:"
 )
 
 _PAGE_CSS = """
-body { margin: 0; font-family: system-ui, sans-serif; font-size: 14px; }
-#wrap { display: flex; }
-#network { flex: 1; border: 1px solid #ddd; }
-#legend { width: 210px; padding: 8px 12px; }
-#legend ul { list-style: none; padding: 0; margin: 4px 0 12px; }
-#legend li { margin: 3px 0; }
-.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; border-radius: 2px; }
-.line { display: inline-block; width: 24px; margin: 0 6px 3px 0; }
-.note { color: #8a4b00; }
-.vis-tooltip { max-width: 360px; white-space: normal; }
-.vis-tooltip .tip-title { font-weight: bold; }
+html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; font-size: 14px; color: #1f1f1f; }
+body { display: flex; flex-direction: column; }
+#kg-head { padding: 10px 16px 8px; border-bottom: 1px solid #e3e3e8; display: flex; gap: 16px; align-items: flex-end; flex-wrap: wrap; }
+#kg-head h1 { font-size: 20px; margin: 0 0 2px; }
+#kg-head .meta { margin: 0; color: #555; }
+#kg-head .grow { flex: 1 1 420px; min-width: 0; }
+#kg-search { font: inherit; padding: 6px 10px; width: 280px; border: 1px solid #c9c9d1; border-radius: 5px; }
+main { flex: 1; display: flex; min-height: 0; }
+#kg-root { flex: 1; min-width: 0; padding: 8px; }
+#kg-root .kg-wrap { height: 100%; }
+aside { width: 340px; overflow: auto; border-left: 1px solid #e3e3e8; padding: 8px 12px; }
+aside h2 { font-size: 16px; margin: 8px 0; }
+aside dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; margin: 0 0 8px; }
+aside dt { color: #555; }
+aside dd { margin: 0; }
+.kg-text { white-space: pre-wrap; }
+.kg-links { list-style: none; padding: 0; margin: 0; }
+.kg-link, .kg-row { font: inherit; text-align: left; background: none; border: 0; border-bottom: 1px solid #eee; padding: 4px 2px; width: 100%; cursor: pointer; display: flex; justify-content: space-between; gap: 8px; }
+.kg-link:hover, .kg-row:hover, .kg-row:focus-visible { background: #f3f3f6; }
+.kg-row-kind { color: #555; white-space: nowrap; }
+.kg-count { color: #555; margin: 4px 0; }
 """
 
-_PAGE_JS = """
-(function () {
-  "use strict";
-  var raw = JSON.parse(document.getElementById("kgraph-data").textContent);
-  function tip(lines) {
-    var box = document.createElement("div");
-    lines.forEach(function (line, i) {
-      var row = document.createElement("div");
-      if (i === 0) { row.className = "tip-title"; }
-      row.textContent = line;
-      box.appendChild(row);
-    });
-    return box;
-  }
-  function withTip(item) {
-    var copy = Object.assign({}, item);
-    copy.title = tip(item.tip);
-    delete copy.tip;
-    return copy;
-  }
-  var nodes = new vis.DataSet(raw.nodes.map(withTip));
-  var edges = new vis.DataSet(raw.edges.map(withTip));
-  var options = {
-    physics: {
-      solver: "barnesHut",
-      barnesHut: { gravitationalConstant: -8000, springLength: 140, damping: 0.4 },
-      stabilization: { enabled: true, iterations: 150, updateInterval: 25, fit: true }
-    },
-    interaction: { hover: true, tooltipDelay: 120, navigationButtons: false },
-    edges: { smooth: { type: "continuous" }, font: { size: 11, align: "middle" } },
-    nodes: { font: { size: 13 } }
-  };
-  var network = new vis.Network(document.getElementById("network"),
-                                { nodes: nodes, edges: edges }, options);
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: false });
-    document.body.setAttribute("data-stabilized", "true");
-  });
-  if (raw.selected) {
-    network.selectNodes([raw.selected]);
-    network.once("stabilizationIterationsDone", function () {
-      network.focus(raw.selected, { scale: 1.0, animation: false });
-    });
-  }
-  window.kgraphNetwork = network;
-})();
-"""
+
+def _header(meta: PageMeta, lang: str, nodes: int) -> str:
+    title = meta.title or _text("title_default", lang)
+    parts = [_text("stamp", lang, date=(meta.stamp or date.today()).strftime("%d-%m-%Y"))]
+    if meta.store:
+        parts.append(_text("source", lang, store=meta.store))
+    if meta.focus:
+        parts.append(_text("focus", lang, focus=", ".join(meta.focus)))
+    if meta.filters:
+        parts.append(meta.filters)
+    parts.append(_text("size", lang, nodes=nodes))
+    line = " · ".join(escape_html(p) for p in parts)
+    return (
+        f'<header id="kg-head"><div class="grow"><h1>{escape_html(title)}</h1>'
+        f'<p class="meta">{line}</p></div>'
+        f'<input id="kg-search" type="search" aria-label="{escape_html(_text("search", lang))}" '
+        f'placeholder="{escape_html(_text("search", lang))}"></header>'
+    )
 
 
 def render_network(
@@ -232,30 +135,44 @@ def render_network(
     lang: str = "nl",
     highlight: Sequence[str] = (),
     selected: str | None = None,
-    height: str = "650px",
+    height: str = "100%",
+    meta: PageMeta | None = None,
 ) -> str:
     """A full standalone HTML page drawing ``sub`` (the caller caps its size).
 
     ``lang`` is ``nl`` or ``en``; ``highlight`` lists node ids to emphasise (a path: the
-    edges between them are emphasised too); ``selected`` is selected and centred;
-    ``height`` is a CSS length such as ``650px`` or ``80vh``.
+    edges between them are emphasised too); ``selected`` is selected; ``height`` is a CSS
+    length for the drawing (it fills the window below the header by default).
     """
+    from kgraph.drawing import DrawOptions, drawing_data
+    from kgraph.ui.graph import bundle
+
     if lang not in texts.LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use nl or en")
     if not _HEIGHT.match(height):
         raise ValueError(f"height must be a CSS length like 650px or 80vh, not {height!r}")
-    js, css = vis_assets()
-    data = network_data(sub, lang=lang, highlight=highlight, selected=selected)
+    meta = meta or PageMeta()
+    js, _css = vis_assets()
+    options = DrawOptions(focus=sub.focus, selected=selected, path=tuple(highlight))
+    data = drawing_data(sub, lang=lang, options=options, height=0, standalone=True)
+    code = bundle()
+    if "</script" in code.lower() or "<!--" in code or "://" in code:
+        raise RuntimeError("the drawing bundle cannot be inlined safely")
+    title = meta.title or _text("title_default", lang)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>kgraph</title>\n"
-        f"<style>\n{css}\n</style>\n<style>{_PAGE_CSS}</style>\n</head>\n<body>\n"
-        f'<div id="wrap"><div id="network" style="height:{height}"></div>{_legend(sub, lang)}</div>\n'
+        f"<title>{escape_html(title)} – kgraph</title>\n"
+        f"<style>{_PAGE_CSS}</style>\n</head>\n<body>\n"
+        f"{_header(meta, lang, len(sub.nodes))}\n"
+        f'<main><div id="kg-root" style="height:{height}"></div>'
+        '<aside><div id="kg-results"></div><div id="kg-details"></div></aside></main>\n'
         f"<script>\n{js}\n</script>\n"
+        f"<script>\n{code}\n</script>\n"
         f'<script type="application/json" id="kgraph-data">{script_json(data)}</script>\n'
-        f"<script>{_PAGE_JS}</script>\n"
+        "<script>KgraphGraph.mountPage("
+        'JSON.parse(document.getElementById("kgraph-data").textContent));</script>\n'
         "</body>\n</html>\n"
     )

@@ -96,6 +96,7 @@ class EmbeddedCore(Rows, GraphStore):
             self._conn.execute("DELETE FROM edges")
             self._conn.execute("DELETE FROM nodes")
             self._conn.execute("DELETE FROM node_fts")
+            self._conn.execute("DELETE FROM node_stems")
             self._conn.execute("DELETE FROM history")
             self._conn.execute("DELETE FROM records")
             self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'tx'")

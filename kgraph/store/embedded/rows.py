@@ -14,6 +14,7 @@ from typing import Any
 from kgraph.model import Edge, Node, fold, node_search_text
 from kgraph.store.embedded.cache import new_edge, new_node
 from kgraph.store.values import Record
+from kgraph.store.wordforms import node_stems
 
 
 def dumps(value: Any) -> str:
@@ -127,6 +128,7 @@ class Rows:
         "updated_by, fts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     _INSERT_TEXT = "INSERT INTO node_fts(rowid, id, title, body) VALUES (?, ?, ?, ?)"
+    _INSERT_STEMS = "INSERT OR REPLACE INTO node_stems(rowid, title, body) VALUES (?, ?, ?)"
 
     def _node_row(self, node: Node, fts: int | None) -> tuple[Any, ...]:
         return (
@@ -145,3 +147,8 @@ class Rows:
     @staticmethod
     def _text_row(node: Node, fts: int | None) -> tuple[Any, ...]:
         return (fts, node.id, fold(node.title), node_search_text(node))
+
+    @staticmethod
+    def _stem_row(node: Node, fts: int | None) -> tuple[Any, ...]:
+        """The node's word stems, in ``node_stems`` under the rowid of its text row."""
+        return (fts, *node_stems(node))

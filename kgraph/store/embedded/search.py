@@ -1,17 +1,18 @@
-"""The embedded store's text search: an FTS5 table over accent-folded text, BM25-ranked."""
+"""The embedded store's text search: an FTS5 table over accent-folded text, BM25-ranked,
+then word forms (``node_stems``: the stems of each node's words, see
+``kgraph.store.wordforms``) for whatever the literal words did not fill."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from kgraph.model import Node, check_node_kind, fold
+from kgraph.model import Node, check_node_kind
 from kgraph.store.embedded.connection import EmbeddedCore
+from kgraph.store.wordforms import query_stem, query_terms
 
 #: a search ranks at most this many hits of a very common word (see ``_ranked_hits``)
 RANK_WINDOW = 5000
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 class EmbeddedSearch(EmbeddedCore):
@@ -20,7 +21,7 @@ class EmbeddedSearch(EmbeddedCore):
     def search(
         self, text: str, *, kinds: Sequence[str] | None = None, limit: int = 50
     ) -> list[Node]:
-        words = _WORD.findall(fold(text))
+        words = query_terms(text)
         if not words or limit <= 0:
             return []
         for k in kinds or ():
@@ -38,7 +39,44 @@ class EmbeddedSearch(EmbeddedCore):
                 for row in self._ranked_hits(phase, kinds, need + len(found)):
                     if row[0] not in found and len(found) < limit:
                         found[row[0]] = self._node(row)
+            if len(found) < limit:
+                for row in self._word_form_hits(words, kinds, found, limit - len(found)):
+                    found[row[0]] = self._node(row)
         return list(found.values())
+
+    def _word_form_hits(
+        self, words: Sequence[str], kinds: Sequence[str] | None, found: dict[str, Node], need: int
+    ) -> list[Any]:
+        """Rows where every word matches as a word prefix or by its stem (and at least one
+        only by its stem: the rest were found already); title matches first, then by id."""
+        stems = [query_stem(w) for w in words]
+        if not any(stems):
+            return []
+
+        def matching(column: str | None) -> tuple[str, list[str]]:
+            sets, params = [], []
+            scope = f"{{{column}}} : " if column else ""
+            for w, s in zip(words, stems, strict=True):
+                part = "SELECT rowid FROM node_fts WHERE node_fts MATCH ?"
+                params.append(f'{scope}"{w}"*')
+                if s:
+                    part += " UNION SELECT rowid FROM node_stems WHERE node_stems MATCH ?"
+                    params.append(f'{scope}"{s}"')
+                sets.append(f"SELECT rowid FROM ({part})")  # noqa: S608 (placeholders only)
+            return " INTERSECT ".join(sets), params
+
+        any_sql, any_params = matching(None)
+        title_sql, title_params = matching("title")
+        kind_filter = f"AND n.kind IN ({','.join('?' * len(kinds))}) " if kinds else ""
+        sql = (
+            f"WITH hit(r) AS ({any_sql}), title(r) AS ({title_sql}) "  # noqa: S608
+            f"SELECT {self._N_COLS} FROM hit JOIN node_fts f ON f.rowid = hit.r "
+            f"JOIN nodes n ON n.id = f.id WHERE 1 {kind_filter}"
+            "ORDER BY hit.r NOT IN (SELECT r FROM title), n.id LIMIT ?"
+        )
+        params = [*any_params, *title_params, *(kinds or ()), need + len(found)]
+        rows = self._conn.execute(sql, params).fetchall()
+        return [r for r in rows if r[0] not in found][:need]
 
     def _ranked_hits(self, match: str, kinds: Sequence[str] | None, limit: int) -> list[Any]:
         """Node rows matching the FTS expression ``match``, best (BM25) first."""

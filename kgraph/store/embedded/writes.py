@@ -68,6 +68,7 @@ class SqliteUnit:
 
     def insert_node(self, node: Node) -> None:
         cur = self.conn.execute(self.store._INSERT_TEXT, self.store._text_row(node, None))
+        self.conn.execute(self.store._INSERT_STEMS, self.store._stem_row(node, cur.lastrowid))
         self.conn.execute(self.store._INSERT_NODE, self.store._node_row(node, cur.lastrowid))
 
     def replace_node(self, old: Node, new: Node) -> None:
@@ -90,9 +91,11 @@ class SqliteUnit:
     def remove_node(self, node: Node, edges: Sequence[Edge]) -> None:
         for edge in edges:
             self.remove_edge(edge)
-        self.conn.execute(
-            "DELETE FROM node_fts WHERE rowid = (SELECT fts FROM nodes WHERE id = ?)", (node.id,)
-        )
+        for table in ("node_fts", "node_stems"):
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE rowid = (SELECT fts FROM nodes WHERE id = ?)",  # noqa: S608
+                (node.id,),
+            )
         self.conn.execute("DELETE FROM nodes WHERE id = ?", (node.id,))
 
     def insert_edge(self, edge: Edge) -> None:
@@ -202,6 +205,9 @@ class EmbeddedWrites(EmbeddedCore):
             self._INSERT_TEXT, (self._text_row(n, top + i) for i, n in enumerate(nodes, 1))
         )
         self._conn.executemany(
+            self._INSERT_STEMS, (self._stem_row(n, top + i) for i, n in enumerate(nodes, 1))
+        )
+        self._conn.executemany(
             self._INSERT_NODE, (self._node_row(n, top + i) for i, n in enumerate(nodes, 1))
         )
 
@@ -216,6 +222,8 @@ class EmbeddedWrites(EmbeddedCore):
         if cur.rowcount == 0:  # a node without a text row: give it one
             cur = self._conn.execute(self._INSERT_TEXT, self._text_row(node, None))
             self._conn.execute("UPDATE nodes SET fts = ? WHERE id = ?", (cur.lastrowid, node.id))
+        (rowid,) = self._conn.execute("SELECT fts FROM nodes WHERE id = ?", (node.id,)).fetchone()
+        self._conn.execute(self._INSERT_STEMS, self._stem_row(node, rowid))
 
     def _insert_edges(self, edges: Sequence[Edge]) -> None:
         self._conn.executemany(

@@ -31,12 +31,15 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 assert all(_NAME.match(x) for x in [*KIND_LABELS.values(), *EDGE_KINDS])
 
 SEARCH_INDEX = "kgraph_node_search"
+STEMS_INDEX = "kgraph_node_stems"
 
 SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT kgraph_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX kgraph_node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)",
     "CREATE INDEX kgraph_node_status IF NOT EXISTS FOR (n:Node) ON (n.status)",
     f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:Node) ON EACH [n.search] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+    f"CREATE FULLTEXT INDEX {STEMS_INDEX} IF NOT EXISTS FOR (n:Node) ON EACH [n.stems] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
     "CREATE CONSTRAINT kgraph_history_seq IF NOT EXISTS FOR (h:KgraphHistory) REQUIRE h.seq IS UNIQUE",
     "CREATE INDEX kgraph_history_at IF NOT EXISTS FOR (h:KgraphHistory) ON (h.at)",
@@ -253,6 +256,29 @@ SEARCH = (
     "WITH n, size([w IN $words WHERE n.search_title CONTAINS w]) AS hits "
     f"RETURN {N} AS n, hits ORDER BY hits DESC, n.id LIMIT $limit"
 )
+# Word forms, for what SEARCH left: nodes holding any of the query's stems (``$query``),
+# where every word matches as a prefix or by its stem (``$stems[i]``: " stem " or a value
+# no node holds), not found already; title matches first.
+SEARCH_STEMS = (
+    f"CALL db.index.fulltext.queryNodes('{STEMS_INDEX}', $query) YIELD node AS n "
+    "WHERE ($kinds IS NULL OR n.kind IN $kinds) AND NOT n.id IN $found "
+    "AND all(i IN range(0, size($words) - 1) WHERE (' ' + n.search) CONTAINS $words[i] "
+    "OR n.stems CONTAINS $stems[i]) "
+    "WITH n, size([i IN range(0, size($words) - 1) WHERE n.search_title CONTAINS $words[i] "
+    "OR n.stems_title CONTAINS $stems[i]]) AS hits "
+    f"RETURN {N} AS n, hits ORDER BY hits DESC, n.id LIMIT $limit"
+)
+# Once per database: stems for nodes written before word forms were indexed.
+STEMS_DONE = "MATCH (m:KgraphMeta {key: 'stems'}) RETURN m.key"
+NODES_WITHOUT_STEMS = (
+    "MATCH (n:Node) WHERE n.stems IS NULL RETURN n.id AS id, n.title AS title, "
+    "n.text AS text, n.tags AS tags LIMIT $limit"
+)
+SET_STEMS = (
+    "UNWIND $rows AS row MATCH (n:Node {id: row.id}) "
+    "SET n.stems = row.stems, n.stems_title = row.stems_title"
+)
+MARK_STEMS_DONE = "MERGE (m:KgraphMeta {key: 'stems'})"
 # Only the store's own items count: other nodes with a kind's label (a Cypher export run
 # into the same database makes ``:KgraphItem`` copies) are not the store's. Per-type
 # relationship counts from a ``:Node`` come from Neo4j's count store, not a scan.

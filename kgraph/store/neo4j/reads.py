@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -17,7 +16,6 @@ from kgraph.model import (
     check_edge_kind,
     check_id,
     check_node_kind,
-    fold,
 )
 from kgraph.store.neighbourhood import Adjacency, Filters
 from kgraph.store.neo4j import cypher as cy
@@ -35,6 +33,7 @@ from kgraph.store.neo4j.rows import (
 )
 from kgraph.store.neo4j.session import Neo4jCore, _Unit
 from kgraph.store.values import Change, Counts, Record, Subgraph
+from kgraph.store.wordforms import query_stem, query_terms
 
 T = TypeVar("T")
 
@@ -42,7 +41,6 @@ _HISTORY_GROUP = 20  # batches per round trip when history() reads them
 _MAX_PATH_DEPTH = 50
 _NO_LIMIT = 2**62
 _LUCENE_PREFIX = 200
-_QUERY_WORD = re.compile(r"[0-9a-z]+")  # what a search word may contain (Lucene-safe)
 
 
 class _Adjacency:
@@ -219,8 +217,8 @@ class Neo4jReads(Neo4jCore):
     def search(
         self, text: str, *, kinds: Sequence[str] | None = None, limit: int = 50
     ) -> list[Node]:
-        words = _QUERY_WORD.findall(fold(text))
-        if not words:
+        words = query_terms(text)
+        if not words or limit <= 0:
             return []
         for k in kinds or ():
             check_node_kind(k)
@@ -235,7 +233,21 @@ class Neo4jReads(Neo4jCore):
             kinds=optional(kinds),
             limit=limit,
         )
-        return [node_of(r["n"]) for r in rows]
+        found = [node_of(r["n"]) for r in rows]
+        stems = [query_stem(w) for w in words]
+        if len(found) < limit and any(stems):
+            more = self._run_read(
+                cy.SEARCH_STEMS,
+                query=" OR ".join(sorted({s for s in stems if s})),
+                words=[f" {w}" for w in words],
+                # a stem is matched whole; a word without one matches as a prefix only
+                stems=[f" {s} " if s else "\u0000" for s in stems],
+                found=[n.id for n in found],
+                kinds=optional(kinds),
+                limit=limit - len(found),
+            )
+            found += [node_of(r["n"]) for r in more]
+        return found
 
     def last_change(self) -> int:
         rows = self._run_read(cy.LAST_CHANGE)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from kgraph.model import Edge, Node, fold, node_search_text
 from kgraph.store.values import Change, Record
+from kgraph.store.wordforms import node_stems
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ def words(text: str) -> str:
 
 
 def node_row(node: Node) -> dict[str, Any]:
+    title_stems, all_stems = node_stems(node)
     return {
         "id": node.id,
         "kind": node.kind,
@@ -49,6 +51,9 @@ def node_row(node: Node) -> dict[str, Any]:
         "updated_by": node.updated_by,
         "search": words(node_search_text(node)),
         "search_title": f" {words(fold(node.title))} ",
+        # word forms: the stems of the node's words, space-delimited for whole-stem tests
+        "stems": f" {all_stems} ",
+        "stems_title": f" {title_stems} ",
     }
 
 

@@ -106,6 +106,8 @@ class Neo4jCore(GraphStore):
             if not list(session.run(cy.DEGREE_DONE)):
                 session.run(cy.MIGRATE_DEGREE).consume()
                 session.run(cy.MARK_DEGREE_DONE).consume()
+            if not list(session.run(cy.STEMS_DONE)):
+                _migrate_stems(session)
         _SCHEMA_DONE.add(key)
 
     def close(self) -> None:
@@ -217,3 +219,26 @@ class Neo4jCore(GraphStore):
             for row in unit.run(cy.KINDS_OF, ids=list(chunk)):
                 found[row["id"]] = row["kind"]
         return found
+
+
+def _migrate_stems(session: neo4j.Session) -> None:
+    """Give nodes stored before word forms were indexed their stems (once per database)."""
+    from kgraph.store.wordforms import stems_of
+
+    while True:
+        rows = list(session.run(cy.NODES_WITHOUT_STEMS, limit=5000))
+        if not rows:
+            break
+        update = []
+        for r in rows:
+            title = r["title"] or ""
+            whole = " ".join([title, r["text"] or "", " ".join(r["tags"] or [])])
+            update.append(
+                {
+                    "id": r["id"],
+                    "stems": f" {stems_of(whole)} ",
+                    "stems_title": f" {stems_of(title)} ",
+                }
+            )
+        session.run(cy.SET_STEMS, rows=update).consume()
+    session.run(cy.MARK_STEMS_DONE).consume()

@@ -3,12 +3,15 @@ everything) and download it in every format the export module offers."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from kgraph import query
+from kgraph import query, views
+from kgraph.export import html
+from kgraph.export.network import PageMeta
 from kgraph.export.select import EXPORT_CAP, select
 from kgraph.model import NODE_KINDS, QUESTION_STATUSES
 from kgraph.store.base import Subgraph
@@ -21,14 +24,29 @@ DEPTH = "keep_export_depth"
 KINDS = "keep_export_kinds"
 STATUSES = "keep_export_statuses"
 CAP = "keep_export_cap"
+SAVED = "keep_export_saved"
 PREVIEW_ROWS = 50
 
 
-def _from_view() -> Subgraph | None:
-    view = st.session_state.get("export_view")
-    if not view:
-        return None
-    return state.store().subgraph(view["ids"])
+def _from_view() -> tuple[Subgraph | None, views.View | None, str]:
+    handed = st.session_state.get("export_view")
+    if not handed:
+        return None, None, ""
+    view = views.View.from_dict(handed["view"]) if handed.get("view") else None
+    return state.store().subgraph(handed["ids"]), view, str(handed.get("name") or "")
+
+
+def _from_saved() -> tuple[Subgraph | None, views.View | None, str]:
+    saved = {v.name: v for v in views.saved_views(state.store())}
+    if not saved:
+        st.caption(t("views_none"))
+        return None, None, ""
+    name = st.selectbox(t("views_pick"), list(saved), key=SAVED)
+    if not name:
+        return None, None, ""
+    view = saved[name].view
+    _base, sub = views.select_view(state.store(), view)
+    return sub, view, name
 
 
 def _from_focus() -> Subgraph | None:
@@ -63,11 +81,25 @@ def _from_focus() -> Subgraph | None:
     )
 
 
-def _downloads(sub: Subgraph) -> None:
-    from kgraph.export import FORMATS, export_bytes
+def _file(sub: Subgraph, fmt: str, meta: PageMeta) -> bytes:
+    from kgraph.export import export_bytes
+
+    if fmt != "html":
+        return export_bytes(sub, fmt)
+    buffer = io.BytesIO()
+    html.write(sub, buffer, lang=i18n.lang(), meta=meta)
+    return buffer.getvalue()
+
+
+def _downloads(sub: Subgraph, view: views.View | None, name: str) -> None:
+    from kgraph.export import FORMATS
 
     st.subheader(t("download_title"))
-    stamp = date.today().isoformat()
+    store = state.store()
+    stem = views.download_stem(store, view, name=name, whole=t("export_name_all"))
+    stamp = f"{stem}-{date.today().isoformat()}"
+    meta = views.page_meta(store, view, name=name, lang=i18n.lang())
+    st.caption(t("export_names", name=stamp))
     names = list(FORMATS)
     per_row = 4
     for start in range(0, len(names), per_row):
@@ -76,9 +108,9 @@ def _downloads(sub: Subgraph) -> None:
             fmt = FORMATS[name]
             col.download_button(
                 t("download_as", fmt=name),
-                data=lambda name=name: export_bytes(sub, name),  # type: ignore[misc]
-                file_name=f"kgraph-{stamp}{fmt.extension}",
-                help=fmt.description,
+                data=lambda name=name: _file(sub, name, meta),  # type: ignore[misc]
+                file_name=f"{stamp}{fmt.extension}",
+                help=t(f"export_fmt_{name}"),
                 mime=fmt.mime,
                 key=f"export_{name}",
                 on_click="ignore",
@@ -91,7 +123,7 @@ def render() -> None:
     st.title(t("page_export"))
     st.caption(t("export_intro"))
     has_view = bool(st.session_state.get("export_view"))
-    options = (["view"] if has_view else []) + ["focus", "all"]
+    options = (["view"] if has_view else []) + ["saved", "focus", "all"]
     if st.session_state.get(SOURCE) not in options:
         st.session_state[SOURCE] = options[0]
     st.session_state.setdefault(DEPTH, 1)
@@ -103,10 +135,17 @@ def render() -> None:
         key=SOURCE,
         horizontal=True,
     )
+    view: views.View | None = None
+    name = ""
     if source == "view":
-        sub = _from_view()
+        sub, view, name = _from_view()
+    elif source == "saved":
+        sub, view, name = _from_saved()
     elif source == "focus":
         sub = _from_focus()
+        focus = tuple(i for i in st.session_state.get(FOCUS, []) if state.store().get_node(i))
+        depth = max(1, min(int(st.session_state.get(DEPTH, 1)), views.MAX_DEPTH))
+        view = views.View(focus=focus, depth=depth) if focus else None
     else:
         counts = state.counts()
         st.caption(
@@ -131,7 +170,7 @@ def render() -> None:
             hide_index=True,
             width="stretch",
         )
-    _downloads(sub)
+    _downloads(sub, view, name)
 
 
 if __name__ == "__main__":
