@@ -29,7 +29,9 @@ SHOWN = 5
 SHOWN_MORE = 15
 
 
-def partners(node_id: str, *, elsewhere: bool, top: int) -> tuple[SimilarResult | None, Any]:
+def partners(
+    node_id: str, *, elsewhere: bool, top: int, wait: bool = True
+) -> tuple[SimilarResult | None, Any]:
     """``similar_to`` for ``node_id`` on the dashboard's store (background-computed; see
     ``similar_view.computed``): the result or ``None`` while it is not ready, and the task."""
     h = state.handle()
@@ -40,23 +42,40 @@ def partners(node_id: str, *, elsewhere: bool, top: int) -> tuple[SimilarResult 
     def work(progress: Any) -> SimilarResult:
         return similar_to(store, node_id, top=top, elsewhere=elsewhere, progress=progress)
 
-    return similar_view.computed(key, family, work)
+    return similar_view.computed(key, family, work, wait=wait)
 
 
 def render(node_id: str) -> None:
-    """List the questions most similar to question ``node_id`` (nothing for other kinds)."""
+    """List the questions most similar to question ``node_id`` (nothing for other kinds).
+
+    The list is a fragment: while its partners are computed in the background it alone
+    looks again every ``similar_view.POLL_S`` seconds and draws them when they are there,
+    so the page around it is never drawn again for it.
+    """
     node = state.store().get_node(node_id)
     if node is None or node.kind not in QUESTION_KINDS:
         return
     st.markdown(f"**{t('similar_panel_title')}**")
     similar_view.messages(FLASH, ERROR)
-    elsewhere = st.toggle(
-        t("similar_panel_elsewhere"), key=ELSEWHERE, help=t("similar_panel_elsewhere_help")
+    elsewhere = bool(
+        st.toggle(
+            t("similar_panel_elsewhere"), key=ELSEWHERE, help=t("similar_panel_elsewhere_help")
+        )
     )
     top = SHOWN_MORE if st.session_state.get(MORE) == node_id else SHOWN
-    result, task = partners(node_id, elsewhere=bool(elsewhere), top=top)
-    if not (task.finished and task.error is None):
-        similar_view.waiting(task, key="similar_panel_waiting", had_result=result is not None)
+    _, task = partners(node_id, elsewhere=elsewhere, top=top)  # started, given a moment
+    poll = None if task.finished else similar_view.POLL_S
+    st.fragment(_partners, run_every=poll)(node_id, elsewhere, top)
+
+
+def _partners(node_id: str, elsewhere: bool, top: int) -> None:
+    asked_more = st.session_state.get(MORE) == node_id
+    if FLASH in st.session_state or ERROR in st.session_state or asked_more != (top > SHOWN):
+        # accepted, dismissed or "more" here: the whole page is drawn again (the new link,
+        # the message, the longer list)
+        st.rerun(scope="app")
+    result, task = partners(node_id, elsewhere=elsewhere, top=top, wait=False)
+    similar_view.progress_note(task, had_result=result is not None)
     if result is None:
         return
     if not result.pairs:

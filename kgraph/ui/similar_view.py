@@ -75,13 +75,15 @@ def reason_line(pair: SimilarPair) -> str:
 # --- background -------------------------------------------------------------------------
 
 
-def computed(key: Hashable, family: Hashable, work: Callable[..., Any]) -> tuple[Any, Task]:
+def computed(
+    key: Hashable, family: Hashable, work: Callable[..., Any], *, wait: bool = True
+) -> tuple[Any, Task]:
     """The result of ``work(progress)`` for ``key`` once finished, else the last result of
-    ``family`` (or ``None``), and the task; see ``similar_in_background``. Waits a moment
-    for the fresh result (``WAIT_FRESH_S``, or ``WAIT_FIRST_S`` when there is no last one):
-    a small or prepared store answers within it."""
+    ``family`` (or ``None``), and the task; see ``similar_in_background``. With ``wait``,
+    waits a moment for the fresh result (``WAIT_FRESH_S``, or ``WAIT_FIRST_S`` when there is
+    no last one): a small or prepared store answers within it."""
     task, last = similar_in_background(key, work, family=family)
-    if not task.finished:
+    if wait and not task.finished:
         task.wait(WAIT_FRESH_S if last is not None else WAIT_FIRST_S)
     if task.finished and task.error is None:
         return task.result, task
@@ -93,26 +95,37 @@ def computed(key: Hashable, family: Hashable, work: Callable[..., Any]) -> tuple
     return replace(result, pairs=pairs), task
 
 
-def waiting(task: Task, *, key: str, had_result: bool) -> None:
-    """Progress of a running task, refreshed every ``POLL_S`` seconds; the whole page is
-    drawn again once it has finished. A failure is shown as an error."""
+def progress_note(task: Task, *, had_result: bool) -> None:
+    """What a running task has done so far (the questions embedded, then "comparing"),
+    and that the list below is the previous one; a failure as an error."""
     if task.finished and task.error is not None:
         st.error(t("similar_failed", error=widgets.md(task.error)), icon=":material/error:")
+        return
+    if task.finished:
+        return
+    if task.total and task.done < task.total:
+        st.progress(
+            min(1.0, task.done / task.total),
+            text=t("similar_embedding_progress", done=task.done, total=task.total),
+        )
+    else:
+        st.caption(t("similar_busy"))
+    if had_result:
+        st.caption(t("similar_showing_last"))
+
+
+def waiting(task: Task, *, key: str, had_result: bool) -> None:
+    """``progress_note`` refreshed every ``POLL_S`` seconds; the whole page is drawn again
+    once the task has finished (for a page whose content is the result)."""
+    if task.finished:
+        progress_note(task, had_result=had_result)
         return
 
     @st.fragment(run_every=POLL_S)
     def poll() -> None:
         if task.finished:
             st.rerun(scope="app")
-        if task.total and task.done < task.total:
-            st.progress(
-                min(1.0, task.done / task.total),
-                text=t("similar_embedding_progress", done=task.done, total=task.total),
-            )
-        else:
-            st.caption(t("similar_busy"))
-        if had_result:
-            st.caption(t("similar_showing_last"))
+        progress_note(task, had_result=had_result)
 
     with st.container(key=key):
         poll()
