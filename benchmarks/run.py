@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import reimport_scale
+from benchmarks import reimport_scale, similar_bench
 from benchmarks.generate import SCALE_NAMES, graph, probes, write_questions_xlsx
 from benchmarks.measure import Measurement
 from benchmarks.review_rows import REVIEW_ROWS
@@ -54,7 +54,13 @@ class Budget:
     vs_baseline: float | None = None  # also at most this many times the networkx figure
 
     def describe(self) -> str:
-        unit = {"p95_ms": " ms p95", "seconds": " s", "peak_rss_mb": " MB", "nodes_per_s": "/s"}
+        unit = {
+            "p95_ms": " ms p95",
+            "seconds": " s",
+            "cpu_s": " s CPU",
+            "peak_rss_mb": " MB",
+            "nodes_per_s": "/s",
+        }
         sign = "≥" if self.at_least else "≤"
         text = f"{self.backend[:3]} {sign} {self.limit:g}{unit.get(self.key, '')}"
         if self.vs_baseline:
@@ -113,6 +119,10 @@ ROWS: tuple[Row, ...] = (
         "similar_questions",
         "similar questions",
         (Budget("seconds", 60, ("M",)), Budget("peak_rss_mb", 4096, ("M",))),
+    ),
+    *(
+        Row(op, label, tuple(Budget(k, limit, scales) for k, limit, scales in budgets))
+        for op, label, budgets in similar_bench.ROWS
     ),
     Row("table_import", "kgraph import table (questions XLSX)", (Budget("seconds", 30, ("M",)),)),
     Row("verkennen_render", "Verkennen first render (AppTest)", (Budget("seconds", 3, ("L",)),)),
@@ -307,6 +317,7 @@ def measure_backend(
     else:
         column["similar_questions"] = {"na": "measured at M"}
     take("review")
+    take("meaning")
     if backend == "embedded":
         take("render")
         if scale in ("XS", "M"):

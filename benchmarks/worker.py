@@ -146,11 +146,21 @@ def task_table(args: argparse.Namespace) -> Results:
     return {"table_import": table_import(workbook, args.work / "table.db")}
 
 
+def task_meaning(args: argparse.Namespace) -> Results:
+    from benchmarks import similar_bench
+
+    store = _open(args.location)
+    results = similar_bench.task(args, store)
+    store.close()
+    return results
+
+
 TASKS: dict[str, Callable[[argparse.Namespace], Results]] = {
     "cold": task_cold,
     "load": task_load,
     "queries": task_queries,
     "similar": task_similar,
+    "meaning": task_meaning,
     "baseline": task_baseline,
     "render": task_render,
     "table": task_table,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from helpers.similar import settle
 from helpers.ui import open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Expander
@@ -25,7 +26,7 @@ from kgraph.analysis import (
 from kgraph.analysis.cached import CENTRALITY
 from kgraph.analysis.centrality import DEFAULT_SAMPLES
 from kgraph.analysis.handover import EXPLANATIONS
-from kgraph.analysis.similar import DISMISSED_PROP
+from kgraph.analysis.similar import DISMISSED_PROP, SimilarPair
 from kgraph.model import HANDOVER_STATUSES, STATUS_LABELS, Node
 from kgraph.store.embedded import EmbeddedStore
 from kgraph.texts import render
@@ -190,7 +191,7 @@ def pair_key(a: str, b: str) -> str:
 def test_similar_pairs_need_a_name_to_be_reviewed(db: Path, reader: EmbeddedStore) -> None:
     pairs = find_similar(reader).pairs
     assert pairs, "the City Deal seed has similar questions"
-    at = open_page("similar")
+    at = settle(open_page("similar"))
     assert at.title[0].value == "Vergelijkbare vragen"
     first = pair_key(pairs[0].a, pairs[0].b)
     assert at.button(key=f"similar_accept_{first}").disabled
@@ -202,8 +203,9 @@ def test_accepting_a_pair_links_the_questions_in_the_persons_name(
     db: Path, reader: EmbeddedStore
 ) -> None:
     pair = find_similar(reader).pairs[0]
-    at = open_page("similar", name="Theo Themaleider")
+    at = settle(open_page("similar", name="Theo Themaleider"))
     at.button(key=f"similar_accept_{pair_key(pair.a, pair.b)}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
 
     edge = reader.get_edge(pair.a, "RELATES_TO", pair.b)
@@ -222,8 +224,9 @@ def test_accepting_a_pair_links_the_questions_in_the_persons_name(
 
 def test_dismissing_a_pair_removes_it_from_the_proposals(db: Path, reader: EmbeddedStore) -> None:
     pair = find_similar(reader).pairs[0]
-    at = open_page("similar", name="Dana")
+    at = settle(open_page("similar", name="Dana"))
     at.button(key=f"similar_dismiss_{pair_key(pair.a, pair.b)}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
 
     assert reader.get_edge(pair.a, "RELATES_TO", pair.b) is None
@@ -237,29 +240,60 @@ def test_dismissing_a_pair_removes_it_from_the_proposals(db: Path, reader: Embed
     assert f"similar_dismiss_{pair_key(pair.a, pair.b)}" not in keys
     assert expander(at, "Afgewezen paren (").label.endswith("(1)")
     # a fresh session does not propose it either
-    later = open_page("similar", name="Dana")
+    later = settle(open_page("similar", name="Dana"))
     assert f"similar_dismiss_{pair_key(pair.a, pair.b)}" not in {b.key for b in later.button}
 
 
 def test_both_questions_of_a_pair_are_shown_in_verkennen(db: Path, reader: EmbeddedStore) -> None:
     pair = find_similar(reader).pairs[0]
-    at = open_page("similar")
+    at = settle(open_page("similar"))
     at.button(key=f"similar_explore_{pair_key(pair.a, pair.b)}").click().run()
+    settle(at)
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "Verkennen"
     assert at.multiselect(key=explore.FOCUS).value == [pair.a, pair.b]
 
 
-def test_min_score_and_top_controls(db: Path, reader: EmbeddedStore) -> None:
-    at = open_page("similar", name="Eva")
-    at.number_input(key=similar.TOP).set_value(1).run()
-    assert len([b for b in at.button if (b.key or "").startswith("similar_accept_")]) == 1
-    at.number_input(key=similar.TOP).set_value(50).run()
-    strict = find_similar(reader, min_score=0.35, top=50).pairs
-    at.slider(key=similar.MIN_SCORE).set_value(0.35).run()
-    shown = [b.key for b in at.button if (b.key or "").startswith("similar_accept_")]
-    assert shown == [f"similar_accept_{pair_key(p.a, p.b)}" for p in strict]
-    at.slider(key=similar.MIN_SCORE).set_value(1.0).run()
+def test_min_score_scope_and_pages(db: Path, reader: EmbeddedStore) -> None:
+    at = settle(open_page("similar", name="Eva"))
+
+    def shown() -> list[str]:
+        return [b.key for b in at.button if (b.key or "").startswith("similar_accept_")]
+
+    def keys(pairs: list[SimilarPair]) -> list[str]:
+        return [f"similar_accept_{pair_key(p.a, p.b)}" for p in pairs]
+
+    at.select_slider(key=similar.MIN_SCORE).set_value(0.05).run()
+    settle(at)
+    wide = find_similar(reader, min_score=0.05, top=similar.MAX_PAIRS).pairs
+    assert len(wide) > similar.PAGE_SIZE
+    assert shown() == keys(wide[: similar.PAGE_SIZE])
+    at.button(key="similar_next").click().run()
+    settle(at)
+    assert shown() == keys(wide[similar.PAGE_SIZE : 2 * similar.PAGE_SIZE])
+    assert any("Pagina 2 van" in m.value for m in at.markdown)
+    # another minimum starts again at the first page
+    at.select_slider(key=similar.MIN_SCORE).set_value(0.35).run()
+    settle(at)
+    strict = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS).pairs
+    assert shown() == keys(strict[: similar.PAGE_SIZE])
+    # each side says where it comes from
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("CoP: ") and c.endswith("Nederlands") for c in captions)
+    # only pairs across CoPs
+    at.radio(key=similar.SCOPE).set_value("cops").run()
+    settle(at)
+    across = find_similar(reader, min_score=0.35, top=similar.MAX_PAIRS, across_cops=True).pairs
+    assert shown() == keys(across[: similar.PAGE_SIZE])
+    assert all(not set(p.a_context.cops) & set(p.b_context.cops) for p in across)
+    # the seed is one register: nothing to hold against another
+    at.radio(key=similar.SCOPE).set_value("register").run()
+    settle(at)
+    assert any("twee registers" in i.value for i in at.info)
+    at.radio(key=similar.SCOPE).set_value("all").run()
+    settle(at)
+    at.select_slider(key=similar.MIN_SCORE).set_value(1.0).run()
+    settle(at)
     assert any("Geen paren" in i.value for i in at.info)
 
 

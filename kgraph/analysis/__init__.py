@@ -1,15 +1,17 @@
 """Analyses of the graph for theme leads and the steering group.
 
 Every analysis reads what it needs from the store (lean rows and store queries, or, for
-similar questions, sparse text vectors) or from a subgraph, so both backends give the same
-answers; each returns a frozen dataclass of plain values with ``to_dict()`` for JSON, the
-CLI and the dashboard. ``kgraph.analysis.cached`` defines them for the analysis cache
-(``kgraph.cache``): computed once per change of the store.
+similar questions, sentence vectors kept in the store and sparse word vectors) or from a
+subgraph, so both backends give the same answers; each returns a frozen dataclass of plain
+values with ``to_dict()`` for JSON, the CLI and the dashboard. ``kgraph.analysis.cached``
+defines them for the analysis cache (``kgraph.cache``): computed once per change of the
+store.
 
 - ``handover_coverage``: where complex questions and CoPs land, by handover status;
 - ``find_gaps``: loose ends (hiaten);
 - ``centrality``: what holds the graph together;
-- ``find_similar`` / ``accept_similar`` / ``dismiss_similar``: questions asked twice;
+- ``find_similar`` / ``similar_to`` / ``accept_similar`` / ``dismiss_similar``: questions
+  asked twice, in any language;
 - ``changes_since``: what moved since a date.
 
 The names below are imported on first use (PEP 562): ``import kgraph.analysis`` costs
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
         find_similar,
         pair_score,
         rank_pairs,
+        similar_to,
     )
 
 #: public name -> the module that defines it
@@ -58,6 +61,7 @@ _WHERE: dict[str, str] = {
     "find_similar": "similar",
     "pair_score": "similar",
     "rank_pairs": "similar",
+    "similar_to": "similar",
 }
 
 __all__ = [
@@ -79,6 +83,7 @@ __all__ = [
     "handover_coverage",
     "pair_score",
     "rank_pairs",
+    "similar_to",
 ]
 
 

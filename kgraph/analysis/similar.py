@@ -1,10 +1,18 @@
-"""Similar questions: pairs of questions that ask (nearly) the same thing.
+"""Similar questions: pairs of questions that ask (nearly) the same thing, in any language.
 
-Each question is turned into a sparse vector of its text and every question is compared
-with every other one in row chunks of a sparse matrix product, keeping only each row's best
-partners, so 10,000 questions take seconds and little memory. Four methods are implemented
-(see ``METHODS``); ``benchmarks/similar_eval.py`` measures them on hand-labelled pairs
-(``tests/data/similar_pairs.yaml``) and ``DEFAULT_METHOD`` is the one that won.
+Each question has a sentence vector (what it means, kept in the store:
+``kgraph.analysis.vectors``) and a word vector (which words it uses); every question is
+compared with every other one in row chunks of a matrix product, keeping only each row's
+best partners, so 10,000 questions take a second or two and little memory. The methods
+(see ``METHODS``) are the word methods, meaning alone, and the two combined into one
+calibrated score (``kgraph.analysis.similar_score``); ``benchmarks/similar_eval.py``
+measures them on hand-labelled pairs (``tests/data/similar_pairs.yaml``) and
+``DEFAULT_METHOD`` is the one that won. Every proposal says why: the words the two share,
+or, where they share none, that they mean the same in other words or another language.
+
+``find_similar`` lists pairs over the whole store (optionally only pairs across CoPs or
+registers, or one register against another); ``similar_to`` lists one question's best
+partners. Both carry each side's CoP/theme/register/language.
 
 A person reviews the proposals: ``accept_similar`` adds a ``RELATES_TO`` edge (``origin:
 similarity``, the ``score`` and the shared words), ``dismiss_similar`` records the pair in
@@ -16,24 +24,29 @@ linked pairs are never proposed again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from kgraph.analysis._text import content_text, shared_words, stem_ngrams, stems
+from kgraph.analysis.similar_index import QuestionContext, SimilarityIndex
 from kgraph.errors import DuplicateError, NotFoundError, ValidationError
 from kgraph.model import QUESTION_KINDS, Edge, Node
 from kgraph.store.base import GraphStore
 
 DISMISSED_PROP = "dismissed_similar"
 ORIGIN = "similarity"
-DEFAULT_MIN_SCORE = 0.3
+#: on the calibrated scale: at least as likely as not to be judged similar by a person
+DEFAULT_MIN_SCORE = 0.5
 DEFAULT_TOP = 50
 _CHUNK = 1000
 
-ChunkScores = Callable[[int, int], sparse.csr_matrix]
+#: rows of a score block: the chunk shrinks on big stores so a block stays ~40 MB
+_BLOCK_CELLS = 10_000_000
+
+ChunkScores = Callable[[int, int], "sparse.csr_matrix | np.ndarray"]
 
 #: catalogue key (``kgraph.texts``) of what the proposals mean and how to review them
 EXPLANATION = "similar_why"
@@ -41,7 +54,15 @@ EXPLANATION = "similar_why"
 
 @dataclass(frozen=True)
 class SimilarPair:
-    """Two questions that look alike; ``a`` sorts before ``b`` by id."""
+    """Two questions that look alike. In ``find_similar`` ``a`` sorts before ``b`` by id
+    (with ``--register A --against B``: ``a`` is A's); in ``similar_to`` ``a`` is the
+    question asked about.
+
+    ``shared``: the words they share; ``reason`` is ``words`` when there are any, else
+    ``meaning`` (the same meaning in other words, or in another language: compare
+    ``a_context.lang`` and ``b_context.lang``). ``meaning``/``words``: the two signals
+    behind ``score`` (``None`` for a word method).
+    """
 
     a: str
     b: str
@@ -51,6 +72,30 @@ class SimilarPair:
     b_title: str = ""
     a_kind: str = ""
     b_kind: str = ""
+    a_context: QuestionContext = QuestionContext()
+    b_context: QuestionContext = QuestionContext()
+    meaning: float | None = None
+    words: float | None = None
+
+    @property
+    def reason(self) -> str:
+        """``words`` (they share words) or ``meaning`` (same meaning, other words/language)."""
+        return "words" if self.shared else "meaning"
+
+    @property
+    def meaning_reason(self) -> str:
+        """The catalogue key saying why a pair that shares no word is proposed: the same
+        (or, below ``DEFAULT_MIN_SCORE``, a related) meaning, in another language (fill in
+        ``a``/``b`` with the two language names) or in other words."""
+        near = "" if self.score >= DEFAULT_MIN_SCORE else "_near"
+        what = "language" if self.other_language else "words"
+        return f"similar_reason_{what}{near}"
+
+    @property
+    def other_language(self) -> bool:
+        """Whether the two are in different (known) languages."""
+        a, b = self.a_context.lang, self.b_context.lang
+        return bool(a and b and a != b)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,10 +103,15 @@ class SimilarPair:
             "b": self.b,
             "score": round(self.score, 4),
             "shared": list(self.shared),
+            "reason": self.reason,
+            "meaning": None if self.meaning is None else round(self.meaning, 4),
+            "words": None if self.words is None else round(self.words, 4),
             "a_title": self.a_title,
             "b_title": self.b_title,
             "a_kind": self.a_kind,
             "b_kind": self.b_kind,
+            "a_context": self.a_context.to_dict(),
+            "b_context": self.b_context.to_dict(),
         }
 
 
@@ -76,6 +126,12 @@ class SimilarResult:
     skipped_linked: int = 0
     skipped_dismissed: int = 0
     explanation: str = EXPLANATION
+    #: the sentence model the vectors come from, and how many this call had to compute
+    model: str = ""
+    computed: int = 0
+    #: what was asked: ``to`` (one question's partners), the filters
+    to: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +141,10 @@ class SimilarResult:
             "skipped_linked": self.skipped_linked,
             "skipped_dismissed": self.skipped_dismissed,
             "explanation": self.explanation,
+            "model": self.model,
+            "computed": self.computed,
+            "to": self.to,
+            "filters": dict(self.filters),
             "pairs": [p.to_dict() for p in self.pairs],
         }
 
@@ -176,14 +236,50 @@ def _bm25(texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> ChunkScores
     return chunk
 
 
+def _meaning_scorer(texts: Sequence[str]) -> Any:
+    """A ``Scorer`` over ``texts`` embedded now (no store): for evaluating methods."""
+    from kgraph.analysis.embedding import embed
+    from kgraph.analysis.language import detect_language
+    from kgraph.analysis.similar_score import Scorer, centre_by_language, word_matrix
+
+    langs = [detect_language(t) for t in texts]
+    meaning = centre_by_language(embed(list(texts)), langs)
+    return Scorer(meaning, word_matrix(texts))
+
+
+def _meaning(texts: Sequence[str]) -> ChunkScores:
+    """Sentence-vector cosine, each language's mean taken off (``similar_score``)."""
+    scorer = _meaning_scorer(texts)
+    return lambda start, stop: scorer.block(start, stop)[1]
+
+
+def _meaning_words(texts: Sequence[str]) -> ChunkScores:
+    """Meaning and word TF-IDF combined into the calibrated score (``similar_score``)."""
+    scorer = _meaning_scorer(texts)
+    return lambda start, stop: scorer.block(start, stop)[0]
+
+
 #: method name -> builder of a chunked score function over the given texts.
 METHODS: dict[str, Callable[[Sequence[str]], ChunkScores]] = {
+    "meaning_words": _meaning_words,
+    "meaning": _meaning,
     "word_tfidf": _word_tfidf,
     "char_tfidf": _char_tfidf,
     "bm25": _bm25,
     "jaccard": _jaccard,
 }
-DEFAULT_METHOD = "word_tfidf"
+#: the methods that need sentence vectors
+MEANING_METHODS = frozenset({"meaning_words", "meaning"})
+DEFAULT_METHOD = "meaning_words"
+#: the method the finder used alone before meaning was added (the evaluation's baseline)
+WORDS_ONLY = "word_tfidf"
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ValidationError(
+            f"unknown similarity method {method!r}; use one of {', '.join(METHODS)}"
+        )
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -203,10 +299,7 @@ def rank_pairs(
     in the overall top ``per_item`` is therefore never lost). Memory stays at one chunk of
     ``chunk_size`` rows of the score matrix.
     """
-    if method not in METHODS:
-        raise ValidationError(
-            f"unknown similarity method {method!r}; use one of {', '.join(METHODS)}"
-        )
+    _check_method(method)
     n = len(texts)
     if n < 2:
         return []
@@ -215,20 +308,58 @@ def rank_pairs(
     for start in range(0, n, chunk_size):
         stop = min(n, start + chunk_size)
         block = scores_of(start, stop)
-        for r in range(stop - start):
+        for i, cols, vals in _row_candidates(block, start, per_item, min_score):
+            _keep_best(best, i, cols, vals)
+    return _sorted_pairs(best)
+
+
+def _row_candidates(
+    block: Any, start: int, per_item: int, min_score: float, mask: np.ndarray | None = None
+) -> Any:
+    """``(i, columns, scores)`` of each row's best ``per_item`` partners in a score block
+    (sparse or dense), itself left out; ``mask`` (dense, same shape) marks allowed cells."""
+    if sparse.issparse(block):
+        block = sparse.csr_matrix(block)
+        for r in range(block.shape[0]):
             i = start + r
             lo, hi = block.indptr[r], block.indptr[r + 1]
             cols = block.indices[lo:hi]
             vals = block.data[lo:hi]
             keep = (cols != i) & (vals >= min_score) & (vals > 0)
+            if mask is not None:
+                keep &= mask[r, cols]
             cols, vals = cols[keep], vals[keep]
             if len(vals) > per_item:
                 top = np.argpartition(-vals, per_item - 1)[:per_item]
                 cols, vals = cols[top], vals[top]
-            for j, v in zip(cols.tolist(), vals.tolist(), strict=True):
-                key = (i, j) if i < j else (j, i)
-                if v > best.get(key, -1.0):
-                    best[key] = min(1.0, float(v))
+            yield i, cols, vals
+        return
+    dense = np.array(block, dtype=np.float32, copy=True)
+    rows = np.arange(dense.shape[0])
+    own = rows + start
+    inside = own < dense.shape[1]
+    dense[rows[inside], own[inside]] = -np.inf
+    if mask is not None:
+        dense[~mask] = -np.inf
+    k = min(per_item, dense.shape[1])
+    if k <= 0:
+        return
+    top = np.argpartition(-dense, k - 1, axis=1)[:, :k]
+    for r in range(dense.shape[0]):
+        cols = top[r]
+        vals = dense[r, cols]
+        keep = (vals >= min_score) & (vals > 0) & np.isfinite(vals)
+        yield start + r, cols[keep], vals[keep]
+
+
+def _keep_best(best: dict[tuple[int, int], float], i: int, cols: Any, vals: Any) -> None:
+    for j, v in zip(np.asarray(cols).tolist(), np.asarray(vals).tolist(), strict=True):
+        key = (i, j) if i < j else (j, i)
+        if v > best.get(key, -1.0):
+            best[key] = min(1.0, float(v))
+
+
+def _sorted_pairs(best: dict[tuple[int, int], float]) -> list[tuple[int, int, float]]:
     return sorted(((i, j, s) for (i, j), s in best.items()), key=lambda t: (-t[2], t[0], t[1]))
 
 
@@ -248,58 +379,280 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
+def _block_scores(index: SimilarityIndex, method: str, start: int, stop: int) -> np.ndarray:
+    """Dense scores of rows ``start:stop`` against every question, by ``method``."""
+    if method in ("meaning_words", "meaning", WORDS_ONLY):
+        combined, meaning, words = index.scorer.block(start, stop)
+        return {"meaning_words": combined, "meaning": meaning, WORDS_ONLY: words}[method]
+    texts = [question_text(q) for q in index.questions]
+    block: Any = METHODS[method](texts)(start, stop)
+    return np.asarray(block.toarray() if sparse.issparse(block) else block, dtype=np.float32)
+
+
+def _row_scores(index: SimilarityIndex, method: str, i: int) -> np.ndarray:
+    return _block_scores(index, method, i, i + 1)[0]
+
+
+@dataclass(frozen=True)
+class _Filter:
+    """Which pairs may be proposed (see ``find_similar``)."""
+
+    across_cops: bool = False
+    across_registers: bool = False
+    #: from another CoP/theme *or* another register
+    elsewhere: bool = False
+
+    def mask(self, index: SimilarityIndex, rows: range) -> np.ndarray | None:
+        """Allowed cells of the block of ``rows`` (``None``: every cell)."""
+        if not (self.across_cops or self.across_registers or self.elsewhere):
+            return None
+        registers = np.array([c.register for c in index.contexts], dtype=object)
+        other_register = registers[np.array(list(rows))][:, None] != registers[None, :]
+        other_group = ~_shared_groups(index, rows)
+        allowed = np.ones((len(rows), len(index)), dtype=bool)
+        if self.across_registers:
+            allowed &= other_register
+        if self.across_cops:
+            allowed &= other_group
+        if self.elsewhere:
+            allowed &= other_register | other_group
+        return allowed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "across_cops": self.across_cops,
+            "across_registers": self.across_registers,
+            "elsewhere": self.elsewhere,
+        }
+
+
+def _shared_groups(index: SimilarityIndex, rows: range) -> np.ndarray:
+    """Whether row ``i`` and column ``j`` share a CoP or theme; two questions raised
+    nowhere count as sharing (neither is known to come from elsewhere)."""
+    names = sorted({g for ids in index.group_ids for g in ids})
+    col = {g: k for k, g in enumerate(names)}
+    none = len(names)
+    data_rows, data_cols = [], []
+    for i, ids in enumerate(index.group_ids):
+        for g in ids or ("",):
+            data_rows.append(i)
+            data_cols.append(col[g] if g else none)
+    member = sparse.csr_matrix(
+        (np.ones(len(data_rows), dtype=np.float32), (data_rows, data_cols)),
+        shape=(len(index), none + 1),
+    )
+    return np.asarray((member[rows.start : rows.stop] @ member.T).toarray() > 0)
+
+
+def _make_pair(index: SimilarityIndex, i: int, j: int, score: float, method: str) -> SimilarPair:
+    a, b = index.questions[i], index.questions[j]
+    signals: tuple[float | None, float | None] = (None, None)
+    if method in MEANING_METHODS:
+        _, meaning, words = index.scorer.pair(i, j)
+        signals = (meaning, words)
+    return SimilarPair(
+        a=a.id,
+        b=b.id,
+        score=score,
+        shared=tuple(shared_words(question_text(a), question_text(b))),
+        a_title=a.title,
+        b_title=b.title,
+        a_kind=a.kind,
+        b_kind=b.kind,
+        a_context=index.contexts[i],
+        b_context=index.contexts[j],
+        meaning=signals[0],
+        words=signals[1],
+    )
+
+
+def _index(store: GraphStore, progress: Any) -> SimilarityIndex:
+    from kgraph.analysis.similar_index import similarity_index
+
+    return similarity_index(store, progress=progress)
+
+
+#: partners kept per question while ranking (so a pair in a question's top ten is never lost)
+_PER_ITEM = 10
+
+
+def _ranked_all(
+    index: SimilarityIndex, method: str, min_score: float, filters: _Filter
+) -> list[tuple[int, int, float]]:
+    """Every question's best partners by ``method``, in row blocks of the score matrix."""
+    n = len(index)
+    chunk = max(16, min(_CHUNK, _BLOCK_CELLS // max(n, 1)))
+    best: dict[tuple[int, int], float] = {}
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        block = _block_scores(index, method, start, stop)
+        mask = filters.mask(index, range(start, stop))
+        for i, cols, vals in _row_candidates(block, start, _PER_ITEM, min_score, mask):
+            _keep_best(best, i, cols, vals)
+    return _sorted_pairs(best)
+
+
+def _ranked_against(
+    index: SimilarityIndex,
+    method: str,
+    min_score: float,
+    filters: _Filter,
+    register: str,
+    against: str,
+) -> list[tuple[int, int, float]]:
+    """``(i, j, score)`` with ``i`` a question of ``register`` and ``j`` one of its best
+    partners in ``against``, best first."""
+    registers = [c.register for c in index.contexts]
+    for name in (register, against):
+        if name not in registers:
+            known = ", ".join(sorted({r for r in registers if r})) or "none"
+            raise NotFoundError(f"no questions of register {name!r} (registers: {known})")
+    rows = [i for i, r in enumerate(registers) if r == register]
+    in_b = np.array([r == against for r in registers], dtype=bool)
+    found: list[tuple[int, int, float]] = []
+    for i in rows:
+        scores = np.where(in_b, _row_scores(index, method, i), -np.inf)
+        mask = filters.mask(index, range(i, i + 1))
+        if mask is not None:
+            scores[~mask[0]] = -np.inf
+        for j in np.argsort(-scores, kind="stable")[:_PER_ITEM]:
+            value = float(scores[j])
+            if np.isfinite(value) and value >= min_score and value > 0:
+                found.append((i, int(j), min(1.0, value)))
+    return sorted(found, key=lambda t: (-t[2], t[0], t[1]))
+
+
 def find_similar(
     store: GraphStore,
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     top: int = DEFAULT_TOP,
     method: str = DEFAULT_METHOD,
+    across_cops: bool = False,
+    across_registers: bool = False,
+    register: str | None = None,
+    against: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SimilarResult:
     """The ``top`` most similar question pairs in ``store`` scoring at least ``min_score``,
-    leaving out pairs already joined by ``RELATES_TO`` and pairs someone dismissed."""
-    questions = store.nodes(kinds=sorted(QUESTION_KINDS))
-    linked = {_pair_key(e.src, e.dst) for e in store.edges(["RELATES_TO"])}
-    dismissed: set[tuple[str, str]] = set()
-    for q in questions:
-        for other in _dismissed_of(q):
-            dismissed.add(_pair_key(q.id, other))
-    texts = [question_text(q) for q in questions]
-    # ten partners per question bound the memory; linked and dismissed pairs are skipped
-    # after ranking, so the counts of what was left out are reported too
-    ranked = rank_pairs(texts, method=method, min_score=min_score, per_item=10)
+    leaving out pairs already joined by ``RELATES_TO`` and pairs someone dismissed.
+
+    ``across_cops``: only pairs whose questions share no CoP or theme; ``across_registers``:
+    only pairs from different registers. ``register`` with ``against``: which of
+    ``register``'s questions ``against`` already has: each of its questions with its best
+    partner in ``against`` (``a`` is ``register``'s). ``progress(done, total)`` reports the
+    embedding of questions whose vectors are missing or stale.
+    """
+    _check_method(method)
+    if (register is None) != (against is None):
+        raise ValidationError("give both a register and the register to hold it against")
+    index = _index(store, progress)
+    linked, dismissed = index.linked, index.dismissed
+    filters = _Filter(across_cops, across_registers)
+    n = len(index)
+    if register is not None and against is not None:
+        ranked = _ranked_against(index, method, min_score, filters, register, against)
+    elif method == "meaning_words":
+        chunk = max(16, min(_CHUNK, _BLOCK_CELLS // max(n, 1)))
+        ranked = index.scorer.all_best(
+            _PER_ITEM, min_score, chunk, lambda a, b: filters.mask(index, range(a, b))
+        )
+    else:
+        ranked = _ranked_all(index, method, min_score, filters)
     pairs: list[SimilarPair] = []
     skipped_linked = skipped_dismissed = 0
+    done_rows: set[int] = set()
     for i, j, score in ranked:
-        a, b = questions[i], questions[j]
-        if a.id > b.id:
-            a, b = b, a
-        key = (a.id, b.id)
+        if register is None and index.questions[i].id > index.questions[j].id:
+            i, j = j, i
+        key = _pair_key(index.questions[i].id, index.questions[j].id)
         if key in linked:
             skipped_linked += 1
             continue
         if key in dismissed:
             skipped_dismissed += 1
             continue
+        if register is not None:
+            if i in done_rows:
+                continue  # one partner per question of A: its best one left
+            done_rows.add(i)
         if len(pairs) < top:
-            pairs.append(
-                SimilarPair(
-                    a=a.id,
-                    b=b.id,
-                    score=score,
-                    shared=tuple(shared_words(question_text(a), question_text(b))),
-                    a_title=a.title,
-                    b_title=b.title,
-                    a_kind=a.kind,
-                    b_kind=b.kind,
-                )
-            )
+            pairs.append(_make_pair(index, i, j, score, method))
     return SimilarResult(
         pairs=pairs,
         method=method,
         min_score=min_score,
-        questions=len(questions),
+        questions=n,
         skipped_linked=skipped_linked,
         skipped_dismissed=skipped_dismissed,
+        model=index.model if method in MEANING_METHODS else "",
+        computed=index.computed,
+        filters=filters.to_dict()
+        | ({"register": register, "against": against} if register is not None else {}),
+    )
+
+
+def similar_to(
+    store: GraphStore,
+    node_id: str,
+    *,
+    top: int = 10,
+    min_score: float = 0.0,
+    method: str = DEFAULT_METHOD,
+    across_cops: bool = False,
+    across_registers: bool = False,
+    elsewhere: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimilarResult:
+    """The ``top`` best partners of one question (``a`` is that question in every pair),
+    leaving out questions already linked to it or dismissed; filters as ``find_similar``,
+    and ``elsewhere``: only questions from another CoP/theme or another register."""
+    _check_method(method)
+    index = _index(store, progress)
+    if node_id not in index.row:
+        _question(store, node_id)  # NotFoundError / not a question
+        raise NotFoundError(f"no question with id {node_id!r}")  # pragma: no cover
+    i = index.row[node_id]
+    focus = index.questions[i]
+    scores = _row_scores(index, method, i).copy()
+    scores[i] = -np.inf
+    filters = _Filter(across_cops, across_registers, elsewhere)
+    mask = filters.mask(index, range(i, i + 1))
+    if mask is not None:
+        scores[~mask[0]] = -np.inf
+    linked = index.linked_to(node_id)
+    dismissed = set(_dismissed_of(focus))
+    pairs: list[SimilarPair] = []
+    skipped_linked = skipped_dismissed = 0
+    # the best few first: a partial sort, widened only when many are left out
+    want = min(len(scores), top + len(linked) + len(dismissed) + 1)
+    order = (
+        np.argpartition(-scores, want - 1)[:want] if want < len(scores) else np.arange(len(scores))
+    )
+    order = order[np.argsort(-scores[order], kind="stable")]
+    for j in order:
+        value = float(scores[j])
+        if not np.isfinite(value) or value < min_score or value <= 0 or len(pairs) >= top:
+            break
+        other = index.questions[int(j)].id
+        if other in linked:
+            skipped_linked += 1
+            continue
+        if other in dismissed:
+            skipped_dismissed += 1
+            continue
+        pairs.append(_make_pair(index, i, int(j), min(1.0, value), method))
+    return SimilarResult(
+        pairs=pairs,
+        method=method,
+        min_score=min_score,
+        questions=len(index),
+        skipped_linked=skipped_linked,
+        skipped_dismissed=skipped_dismissed,
+        model=index.model if method in MEANING_METHODS else "",
+        computed=index.computed,
+        to=node_id,
+        filters=filters.to_dict(),
     )
 
 
@@ -319,15 +672,15 @@ def _question(store: GraphStore, node_id: str) -> Node:
 
 def pair_score(store: GraphStore, a: str, b: str, *, method: str = DEFAULT_METHOD) -> float:
     """The similarity of two questions as ``find_similar`` would score it."""
-    questions = store.nodes(kinds=sorted(QUESTION_KINDS))
-    index = {q.id: i for i, q in enumerate(questions)}
+    from kgraph.analysis.similar_index import similarity_index
+
+    _check_method(method)
+    index = similarity_index(store)
     for node_id in (a, b):
-        if node_id not in index:
+        if node_id not in index.row:
             _question(store, node_id)  # raises the right error
-    i, j = index[a], index[b]
-    scores_of = METHODS[method]([question_text(q) for q in questions])
-    row = scores_of(i, i + 1)
-    return min(1.0, float(row[0, j]))
+    i, j = index.row[a], index.row[b]
+    return min(1.0, float(_row_scores(index, method, i)[j]))
 
 
 def accept_similar(

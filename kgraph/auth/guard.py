@@ -39,6 +39,7 @@ from kgraph.errors import PermissionDenied
 from kgraph.model import Edge, Node
 from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Record, Subgraph
 from kgraph.store.listing import NodeQuery
+from kgraph.store.vectors import VectorCache
 
 #: the least role each write method of ``GraphStore`` needs
 WRITE_METHODS: dict[str, str] = {
@@ -88,6 +89,9 @@ READ_METHODS: frozenset[str] = frozenset(
         "node_rows",
         "edge_rows",
         "change_stamp",
+        # derived vectors (kgraph.store.vectors): computed from what any reader can read,
+        # outside the history, so a viewer's first visit may fill them in
+        "vector_cache",
     }
 )
 
@@ -414,6 +418,9 @@ class GuardedStore(GraphStore):
 
     def is_empty(self) -> bool:
         return self._store.is_empty()
+
+    def vector_cache(self) -> VectorCache:
+        return self._store.vector_cache()
 
     def snapshot(self, dest: Path) -> None:
         self._check("snapshot", None)

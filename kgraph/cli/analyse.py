@@ -8,6 +8,9 @@ codes stay as they are, so they can be pasted into the next command.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -22,9 +25,10 @@ from kgraph.analysis import (
     find_gaps,
     find_similar,
     handover_coverage,
+    similar_to,
 )
 from kgraph.analysis.centrality import DEFAULT_SAMPLES
-from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP
+from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP, SimilarPair
 from kgraph.cli.app import Context, cli, echo_json, json_option, pass_ctx
 from kgraph.model import HANDOVER_STATUSES, NODE_KINDS
 from kgraph.texts import render, text
@@ -152,31 +156,109 @@ def central(
         click.echo(render(result.rows[0]["explanation"], lang))
 
 
+def _context(pair: SimilarPair, side: str, lang: str) -> str:
+    """Where one side of a pair comes from: CoP/theme, register and language, on one line."""
+    ctx = pair.a_context if side == "a" else pair.b_context
+    parts = [*ctx.cops, *ctx.themes]
+    if ctx.register:
+        parts.append(f"register {ctx.register}")
+    if ctx.lang:
+        parts.append(text(f"similar_lang_{ctx.lang}", lang))
+    return "; ".join(parts)
+
+
+def _why(pair: SimilarPair, lang: str) -> str:
+    if pair.shared:
+        return text("cli_shared_words", lang, words=", ".join(pair.shared))
+    if pair.other_language:
+        return text(
+            pair.meaning_reason,
+            lang,
+            a=text(f"similar_lang_{pair.a_context.lang}", lang),
+            b=text(f"similar_lang_{pair.b_context.lang}", lang),
+        )
+    return text(pair.meaning_reason, lang)
+
+
 @analyse.command()
 @click.option(
-    "--min-score", default=DEFAULT_MIN_SCORE, show_default=True, type=click.FloatRange(0, 1)
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    help=f"Leave out pairs scoring less [default: {DEFAULT_MIN_SCORE}; 0 with --to].",
 )
-@click.option("--top", default=DEFAULT_TOP, show_default=True, type=click.IntRange(1))
+@click.option(
+    "--top", type=click.IntRange(1), help=f"Show this many [default: {DEFAULT_TOP}; 10 with --to]."
+)
 @click.option(
     "--method", type=click.Choice(list(METHODS)), default=DEFAULT_METHOD, show_default=True
 )
+@click.option("--to", "to", metavar="ID", help="The best partners of this one question.")
+@click.option(
+    "--across-cops", is_flag=True, help="Only pairs whose questions share no CoP or theme."
+)
+@click.option("--across-registers", is_flag=True, help="Only pairs from different registers.")
+@click.option("--register", metavar="A", help="With --against: which of register A's questions ...")
+@click.option("--against", metavar="B", help="... register B already has (best partner each).")
 @json_option
 @_LANG
 @pass_ctx
 def similar(
-    ctx: Context, min_score: float, top: int, method: str, as_json: bool, lang: str
+    ctx: Context,
+    min_score: float | None,
+    top: int | None,
+    method: str,
+    to: str | None,
+    across_cops: bool,
+    across_registers: bool,
+    register: str | None,
+    against: str | None,
+    as_json: bool,
+    lang: str,
 ) -> None:
-    """Pairs of questions that ask (nearly) the same thing; review with `kgraph similar`."""
-    result = find_similar(ctx.store, min_score=min_score, top=top, method=method)
+    """Pairs of questions that ask (nearly) the same thing, in any language; review with
+    `kgraph similar`. Questions without a stored vector are embedded first (once)."""
+    if (register is None) != (against is None):
+        raise click.UsageError("--register and --against go together")
+    if to is not None and register is not None:
+        raise click.UsageError("--to cannot be combined with --register/--against")
+    with _embedding_bar(lang) as progress:
+        if to is not None:
+            result = similar_to(
+                ctx.store,
+                to,
+                top=top or 10,
+                min_score=0.0 if min_score is None else min_score,
+                method=method,
+                across_cops=across_cops,
+                across_registers=across_registers,
+                progress=progress,
+            )
+        else:
+            result = find_similar(
+                ctx.store,
+                min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
+                top=top or DEFAULT_TOP,
+                method=method,
+                across_cops=across_cops,
+                across_registers=across_registers,
+                register=register,
+                against=against,
+                progress=progress,
+            )
     if as_json:
         echo_json(result.to_dict())
         return
     click.echo(text(result.explanation, lang))
     for pair in result.pairs:
         click.echo()
-        click.echo(f"{pair.score:.2f}  {pair.a}  {pair.a_title}")
-        click.echo(f"      {pair.b}  {pair.b_title}")
-        click.echo("      " + text("cli_shared_words", lang, words=", ".join(pair.shared) or "-"))
+        for side, score in (("a", f"{pair.score:.2f}"), ("b", "    ")):
+            node_id = pair.a if side == "a" else pair.b
+            title = pair.a_title if side == "a" else pair.b_title
+            where = _context(pair, side, lang)
+            click.echo(
+                f"{score}  {node_id}  {_plain(title)}" + (f"  [{_plain(where)}]" if where else "")
+            )
+        click.echo("      " + _plain(_why(pair, lang)))
     found = text(
         "similar_found",
         lang,
@@ -188,6 +270,32 @@ def similar(
     click.echo(found, err=True)
     if result.pairs:
         click.echo(text("cli_similar_review", lang), err=True)
+
+
+def _plain(value: str) -> str:
+    """User text for a terminal: control characters (escape sequences) dropped."""
+    return "".join(ch for ch in str(value) if ch.isprintable())
+
+
+@contextmanager
+def _embedding_bar(lang: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr while stale questions are embedded (none otherwise)."""
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(
+                length=total, label=text("similar_embedding", lang, n=total), file=sys.stderr
+            )
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @analyse.command()

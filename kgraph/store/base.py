@@ -53,6 +53,7 @@ from kgraph.model import (
 from kgraph.store.neighbourhood import Adjacency, Filters, check_request
 from kgraph.store.neighbourhood import neighbourhood as capped_neighbourhood
 from kgraph.store.values import Change, Counts, Record, Subgraph
+from kgraph.store.vectors import VectorCache
 
 if TYPE_CHECKING:
     from kgraph.store.listing import NodeQuery
@@ -779,6 +780,11 @@ class GraphStore(abc.ABC):
         from kgraph.store.snapshot import copy_from_snapshot
 
         copy_from_snapshot(snapshot, self, replace=replace)
+
+    def vector_cache(self) -> VectorCache:
+        """Where this store keeps derived question vectors (``kgraph.store.vectors``):
+        outside the history, readable and writable by anyone who may read the store."""
+        raise StoreError(f"the {self.backend or type(self).__name__} backend keeps no vectors")
 
     def is_empty(self) -> bool:
         counts = self.counts()

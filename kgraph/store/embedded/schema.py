@@ -19,8 +19,8 @@ from kgraph.errors import StoreError
 
 #: "kgrf" in the SQLite header's application id field
 APPLICATION_ID = 0x6B677266
-SCHEMA_VERSION = 4  # 2: nodes.fts points at the node's row in node_fts; 3: records;
-# 4: nodes.title_key and the list indexes
+SCHEMA_VERSION = 5  # 2: nodes.fts points at the node's row in node_fts; 3: records;
+# 4: nodes.title_key and the list indexes; 5: question_vectors
 
 # What the store keeps beside the graph (``GraphStore.add_record``); schema 3.
 _RECORDS = """
@@ -87,6 +87,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS node_fts USING fts5(
     + _RECORDS
 )
 
+# Sentence vectors of the questions (kgraph.store.vectors): derived data, one row per
+# node, replaced when the text or the model changes; no history.
+_VECTORS = """
+CREATE TABLE IF NOT EXISTS question_vectors (
+    id TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    digest TEXT NOT NULL,        -- of the text the vector was computed from
+    lang TEXT NOT NULL,
+    vector BLOB NOT NULL         -- float16, little-endian
+) WITHOUT ROWID
+"""
+
 
 def _header(conn: sqlite3.Connection) -> tuple[int, int]:
     (app,) = conn.execute("PRAGMA application_id").fetchone()
@@ -138,6 +150,7 @@ def prepare(
             if _header(conn)[1]:
                 return False
             _run_script(conn, _SCHEMA)
+            conn.execute(_VECTORS)
             conn.execute(
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?), ('tx', '0')",
                 (str(SCHEMA_VERSION),),
@@ -183,6 +196,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
         _run_script(conn, _RECORDS)
     if found < 4:
         add_title_key(conn)
+    if found < 5:
+        conn.execute(_VECTORS)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
     # stores made before the header marks get them now
     _mark(conn)

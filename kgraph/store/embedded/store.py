@@ -23,6 +23,7 @@ from kgraph.store.embedded.listing import EmbeddedListing
 from kgraph.store.embedded.neighbourhood import EmbeddedNeighbourhood
 from kgraph.store.embedded.reads import EmbeddedReads
 from kgraph.store.embedded.search import EmbeddedSearch
+from kgraph.store.embedded.vectors import EmbeddedVectors
 from kgraph.store.embedded.writes import EmbeddedWrites
 
 _BUSY_TIMEOUT_S = 30.0
@@ -36,6 +37,10 @@ class EmbeddedStore(
     Open with ``EmbeddedStore(path)``; the file and its folder are created if missing
     (``created`` then says so). A SQLite file of another program is refused.
     """
+
+    def vector_cache(self) -> EmbeddedVectors:
+        """The ``question_vectors`` table of this file."""
+        return EmbeddedVectors(self)
 
     def snapshot(self, dest: Path) -> None:
         """SQLite's online backup API copies every page in one step inside one read

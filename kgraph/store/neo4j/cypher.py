@@ -57,6 +57,8 @@ SCHEMA: tuple[str, ...] = (
     # lists sorted by title or last change (``listing``)
     "CREATE INDEX kgraph_node_sort_title IF NOT EXISTS FOR (n:Node) ON (n.sort_title)",
     "CREATE INDEX kgraph_node_updated IF NOT EXISTS FOR (n:Node) ON (n.updated_at)",
+    # derived question vectors (kgraph.store.neo4j.vectors), one per question node
+    "CREATE CONSTRAINT kgraph_vector_id IF NOT EXISTS FOR (v:KgraphVector) REQUIRE v.id IS UNIQUE",
 )
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
 
@@ -418,11 +420,11 @@ ANY_RECORD = "MATCH (r:KgraphRecord) RETURN 1 LIMIT 1"
 # does not need one huge transaction (run in an auto-commit transaction).
 WIPE = (
     "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphHistoryBatch OR n:KgraphMeta "
-    "OR n:KgraphRecord "
+    "OR n:KgraphRecord OR n:KgraphVector "
     "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 )
 WIPE_IN_TX = (
     "MATCH (n) WHERE n:Node OR n:KgraphHistory OR n:KgraphHistoryBatch OR n:KgraphMeta "
-    "OR n:KgraphRecord "
+    "OR n:KgraphRecord OR n:KgraphVector "
     "DETACH DELETE n"
 )

@@ -11,6 +11,7 @@ aggregates, lean rows).
 from __future__ import annotations
 
 from kgraph.store.neo4j.listing import Neo4jListing
+from kgraph.store.neo4j.vectors import Neo4jVectors
 from kgraph.store.neo4j.writes import Neo4jWrites
 
 
@@ -18,3 +19,7 @@ class Neo4jStore(Neo4jWrites, Neo4jListing):
     """A GraphStore in a Neo4j database; see ``kgraph.store.neo4j.driver`` for
     configuration. Safe to share between threads; ``transaction()`` blocks are per thread.
     """
+
+    def vector_cache(self) -> Neo4jVectors:
+        """The ``(:KgraphVector)`` nodes of this database."""
+        return Neo4jVectors(self)

@@ -533,11 +533,9 @@ def _details(shown: Subgraph) -> None:
 
 def _similar_questions(node: Node) -> None:
     """The question's most similar questions, beside its details: the similar-questions
-    panel (``kgraph.ui.similar_panel.render``), shown once that module is installed."""
-    try:
-        from kgraph.ui import similar_panel  # type: ignore[attr-defined]
-    except ImportError:
-        return
+    panel (``kgraph.ui.similar_panel.render``; nothing for other kinds)."""
+    from kgraph.ui import similar_panel
+
     similar_panel.render(node.id)
 
 

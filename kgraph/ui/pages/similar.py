@@ -1,5 +1,11 @@
 """Vergelijkbare vragen: review the question pairs ``kgraph.analysis.find_similar`` proposes.
 
+Pairs are found by meaning and words, across languages; each side shows where it comes
+from (CoP/theme, register, language) and why the pair is proposed. The list can be
+limited to pairs across CoPs or registers, or hold one register against another, and is
+paged. The finder runs in the background (``similar_view.computed``): while the
+questions' vectors are computed the page shows the progress and the last list it had.
+
 Accepting a pair links the two questions with ``RELATES_TO`` (``origin: similarity``);
 dismissing it is remembered on both questions so the pair is not proposed again. Both are
 one store transaction in the sidebar person's name, and the proposals refresh at once.
@@ -12,78 +18,58 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kgraph.analysis import (
-    SimilarPair,
-    SimilarResult,
-    accept_similar,
-    dismiss_similar,
-    find_similar,
-)
-from kgraph.analysis.similar import DEFAULT_MIN_SCORE, DEFAULT_TOP, EXPLANATION
-from kgraph.errors import KGraphError
+from kgraph.analysis import SimilarPair, SimilarResult, find_similar
+from kgraph.analysis.similar import DEFAULT_MIN_SCORE, EXPLANATION
 from kgraph.model import QUESTION_KINDS
 from kgraph.query import similar_review
-from kgraph.store.base import GraphStore
-from kgraph.ui import i18n, state, widgets
+from kgraph.ui import i18n, similar_view, state, widgets
 from kgraph.ui.explore_link import show_in_explore
 from kgraph.ui.i18n import t
 
 MIN_SCORE = "keep_similar_min_score"
-TOP = "keep_similar_top"
+SCOPE = "keep_similar_scope"
+REGISTER_A = "keep_similar_register_a"
+REGISTER_B = "keep_similar_register_b"
+PAGE = "similar_page"
 FLASH = "similar_flash"
 ERROR = "similar_error"
-
-
-@st.cache_data(ttl=state.CACHE_TTL_S, max_entries=16, show_spinner=False)
-def _similar(
-    _store: GraphStore, loc: str, gen: tuple[int, int], min_score: float, top: int
-) -> SimilarResult:
-    return find_similar(_store, min_score=min_score, top=top)
-
-
-def proposals(min_score: float, top: int) -> SimilarResult:
-    """``find_similar`` on the dashboard's store, cached per store stamp and settings."""
-    h = state.handle()
-    return _similar(h.store, state.location(), h.stamp, round(min_score, 2), top)
+#: pairs on one page of the list, and the most the finder is asked for
+PAGE_SIZE = 20
+MAX_PAIRS = 500
+SCOPES = ("all", "cops", "registers", "register")
+#: the minimum scores offered: 0.05 to 1 in steps of 0.05
+SCORE_STEPS = tuple(round(0.05 * i, 2) for i in range(1, 21))
 
 
 def score_text(score: float) -> str:
     """A score with two decimals, with a decimal comma in Dutch."""
-    text = f"{score:.2f}"
-    return text.replace(".", ",") if i18n.lang() == "nl" else text
+    return similar_view.score_text(score)
 
 
-def _pair_names(pair: SimilarPair) -> dict[str, str]:
-    return {"a": widgets.md(pair.a_title), "b": widgets.md(pair.b_title)}
+def proposals(
+    min_score: float, scope: str = "all", register: str | None = None, against: str | None = None
+) -> tuple[SimilarResult | None, Any]:
+    """``find_similar`` on the dashboard's store for these settings: the result (or the
+    last one while a new one is computed in the background, or ``None``) and the task."""
+    h = state.handle()
+    store = h.store
+    settings = (round(min_score, 2), scope, register, against)
+    family = ("similar", state.location(), settings)
+    key = (*family, h.stamp)
 
+    def work(progress: Any) -> SimilarResult:
+        return find_similar(
+            store,
+            min_score=settings[0],
+            top=MAX_PAIRS,
+            across_cops=scope == "cops",
+            across_registers=scope == "registers",
+            register=register if scope == "register" else None,
+            against=against if scope == "register" else None,
+            progress=progress,
+        )
 
-# --- the edits (button callbacks: they run before the page is drawn again) ----------------
-
-
-def _accept(pair: SimilarPair) -> None:
-    who = state.actor()
-    if not who:
-        return
-    try:
-        with state.edit() as store:
-            accept_similar(store, pair.a, pair.b, actor=who, score=pair.score)
-    except KGraphError as exc:
-        st.session_state[ERROR] = str(exc)
-        return
-    st.session_state[FLASH] = t("similar_accepted", who=widgets.md(who), **_pair_names(pair))
-
-
-def _dismiss(pair: SimilarPair) -> None:
-    who = state.actor()
-    if not who:
-        return
-    try:
-        with state.edit() as store:
-            dismiss_similar(store, pair.a, pair.b, actor=who)
-    except KGraphError as exc:
-        st.session_state[ERROR] = str(exc)
-        return
-    st.session_state[FLASH] = t("similar_dismissed_done", who=widgets.md(who), **_pair_names(pair))
+    return similar_view.computed(key, family, work)
 
 
 # --- page parts ---------------------------------------------------------------------------
@@ -95,39 +81,28 @@ def _pair(pair: SimilarPair, can_edit: bool) -> None:
         left, right = st.columns([5, 2], vertical_alignment="center")
         with left:
             st.markdown(
-                f"**{t('col_score')} {score_text(pair.score)}** · "
-                + t("similar_shared", words=widgets.md(", ".join(pair.shared) or "–"))
+                f"**{t('col_score')} {score_text(pair.score)}** · " + similar_view.reason_line(pair)
             )
-            st.markdown(
-                f"- {widgets.md(pair.a_title)} ({i18n.kind_label(pair.a_kind)})\n"
-                f"- {widgets.md(pair.b_title)} ({i18n.kind_label(pair.b_kind)})"
-            )
+            for title, kind, ctx in (
+                (pair.a_title, pair.a_kind, pair.a_context),
+                (pair.b_title, pair.b_kind, pair.b_context),
+            ):
+                st.markdown(f"- {widgets.md(title)} ({i18n.kind_label(kind)})")
+                st.caption(similar_view.context_line(ctx))
         with right:
-            st.button(
-                t("similar_accept"),
-                key=f"similar_accept_{key}",
-                on_click=_accept,
-                args=(pair,),
-                disabled=not can_edit,
-                type="primary",
-                icon=":material/link:",
-                width="stretch",
-                help=t("similar_accept_help"),
-            )
-            st.button(
-                t("similar_dismiss"),
-                key=f"similar_dismiss_{key}",
-                on_click=_dismiss,
-                args=(pair,),
-                disabled=not can_edit,
-                icon=":material/block:",
-                width="stretch",
-                help=t("similar_dismiss_help"),
+            similar_view.buttons(
+                pair,
+                can_edit=can_edit,
+                keys=(f"similar_accept_{key}", f"similar_dismiss_{key}"),
+                flash=FLASH,
+                error=ERROR,
             )
             if st.button(
-                t("similar_both"), key=f"similar_explore_{key}", icon=":material/hub:",
+                t("similar_both"),
+                key=f"similar_explore_{key}",
+                icon=":material/hub:",
                 width="stretch",
-            ):  # fmt: skip
+            ):
                 show_in_explore([pair.a, pair.b])
 
 
@@ -177,34 +152,104 @@ def _reviewed() -> None:
             st.caption(t("similar_none_yet"))
 
 
+def _registers() -> list[str]:
+    names = {str(n.props.get("register") or "") for n in state.nodes(sorted(QUESTION_KINDS))}
+    return sorted(n for n in names if n)
+
+
+def _settings() -> tuple[float, str, str | None, str | None]:
+    """The controls: minimum score, which pairs, and the two registers if asked."""
+    st.session_state.setdefault(MIN_SCORE, DEFAULT_MIN_SCORE)
+    st.session_state.setdefault(SCOPE, "all")
+    c1, c2 = st.columns([1, 2])
+    min_score = c1.select_slider(
+        t("similar_min_score"),
+        options=SCORE_STEPS,
+        key=MIN_SCORE,
+        format_func=score_text,  # a decimal comma in Dutch
+        help=t("similar_min_score_help"),
+        on_change=_first_page,
+    )
+    scope = c2.radio(
+        t("similar_scope"),
+        SCOPES,
+        key=SCOPE,
+        format_func=lambda s: t(f"similar_scope_{s}"),
+        horizontal=True,
+        on_change=_first_page,
+    )
+    register = against = None
+    if scope == "register":
+        names = _registers()
+        if len(names) < 2:
+            st.info(t("similar_two_registers"), icon=":material/info:")
+            return float(min_score), "all", None, None
+        r1, r2 = st.columns(2)
+        register = r1.selectbox(
+            t("similar_register_a"), names, key=REGISTER_A, on_change=_first_page
+        )
+        others = [n for n in names if n != register]
+        if st.session_state.get(REGISTER_B) not in others:
+            st.session_state[REGISTER_B] = others[0]
+        against = r2.selectbox(
+            t("similar_register_b"), others, key=REGISTER_B, on_change=_first_page
+        )
+    return float(min_score), str(scope), register, against
+
+
+def _first_page() -> None:
+    st.session_state[PAGE] = 1
+
+
+def _pager(total: int) -> list[int]:
+    """The page chosen (1-based) and the rows it shows, with the controls under the list."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, int(st.session_state.get(PAGE, 1))), pages)
+    st.session_state[PAGE] = page
+    return list(range((page - 1) * PAGE_SIZE, min(total, page * PAGE_SIZE)))
+
+
+def _pager_controls(total: int) -> None:
+    pages = max(1, -(-total // PAGE_SIZE))
+    if pages <= 1:
+        return
+    page = int(st.session_state.get(PAGE, 1))
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left.button(
+        t("similar_previous"),
+        key="similar_prev",
+        disabled=page <= 1,
+        icon=":material/chevron_left:",
+        on_click=lambda: st.session_state.update({PAGE: page - 1}),
+        width="stretch",
+    )
+    middle.markdown(t("similar_page_of", page=page, pages=pages), text_alignment="center")
+    right.button(
+        t("similar_next"),
+        key="similar_next",
+        disabled=page >= pages,
+        icon=":material/chevron_right:",
+        on_click=lambda: st.session_state.update({PAGE: page + 1}),
+        width="stretch",
+    )
+
+
 def render() -> None:
     st.title(t("page_similar"))
     st.caption(t(EXPLANATION))
-    st.session_state.setdefault(MIN_SCORE, DEFAULT_MIN_SCORE)
-    st.session_state.setdefault(TOP, DEFAULT_TOP)
-    flash = st.session_state.pop(FLASH, None)
-    if flash:
-        st.success(flash, icon=":material/check:")
-    error = st.session_state.pop(ERROR, None)
-    if error:
-        st.error(widgets.md(error), icon=":material/error:")
+    similar_view.messages(FLASH, ERROR)
     can_edit = bool(state.actor()) and state.can("edit")
     if not state.can("edit"):
         st.info(t("read_only"), icon=":material/visibility:")
     elif not can_edit:
         st.info(t("name_needed"), icon=":material/person:")
-    c1, c2 = st.columns([3, 1])
-    min_score = c1.slider(
-        t("similar_min_score"),
-        min_value=0.05,
-        max_value=1.0,
-        step=0.05,
-        key=MIN_SCORE,
-        help=t("similar_min_score_help"),
-    )
-    top = c2.number_input(t("similar_top"), min_value=1, max_value=500, step=10, key=TOP)
-    with st.spinner(t("similar_busy")):
-        result = proposals(float(min_score), int(top))
+    min_score, scope, register, against = _settings()
+    result, task = proposals(min_score, scope, register, against)
+    if not (task.finished and task.error is None):
+        similar_view.waiting(task, key="similar_waiting", had_result=result is not None)
+    if result is None:
+        _reviewed()
+        return
     st.caption(
         t(
             "similar_found",
@@ -213,11 +258,13 @@ def render() -> None:
             linked=result.skipped_linked,
             dismissed=result.skipped_dismissed,
         )
+        + (" " + t("similar_capped", n=MAX_PAIRS) if len(result.pairs) >= MAX_PAIRS else "")
     )
     if not result.pairs:
         st.info(t("similar_none"))
-    for pair in result.pairs:
-        _pair(pair, can_edit)
+    for row in _pager(len(result.pairs)):
+        _pair(result.pairs[row], can_edit)
+    _pager_controls(len(result.pairs))
     _reviewed()
 
 
