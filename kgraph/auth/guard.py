@@ -32,14 +32,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgraph.auth.users import ROLES, check_role
 from kgraph.errors import PermissionDenied
 from kgraph.model import Edge, Node
 from kgraph.store.base import DEFAULT_CAP, Change, Counts, GraphStore, Record, Subgraph
 from kgraph.store.listing import NodeQuery
-from kgraph.store.vectors import VectorCache
+
+if TYPE_CHECKING:
+    from kgraph.store.vectors import VectorCache
 
 #: the least role each write method of ``GraphStore`` needs
 WRITE_METHODS: dict[str, str] = {

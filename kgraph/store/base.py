@@ -53,10 +53,10 @@ from kgraph.model import (
 from kgraph.store.neighbourhood import Adjacency, Filters, check_request
 from kgraph.store.neighbourhood import neighbourhood as capped_neighbourhood
 from kgraph.store.values import Change, Counts, Record, Subgraph
-from kgraph.store.vectors import VectorCache
 
 if TYPE_CHECKING:
     from kgraph.store.listing import NodeQuery
+    from kgraph.store.vectors import VectorCache
 
 __all__ = ["DEFAULT_CAP", "Change", "Counts", "GraphStore", "Record", "Subgraph", "WriteUnit"]
 

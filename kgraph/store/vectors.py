@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded by the functions that need it, not by the store
+    import numpy as np
 
-#: stored as float16: half the bytes of float32, and a cosine changes by < 0.001
-STORED_DTYPE = np.float16
+#: stored as float16 (numpy's name): half the bytes of float32, and a cosine changes by
+#: < 0.001
+STORED_DTYPE = "float16"
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,16 @@ class VectorRow:
 
 def pack(vector: np.ndarray) -> bytes:
     """A vector as stored."""
+    import numpy as np
+
     return np.asarray(vector, dtype=STORED_DTYPE).tobytes()
 
 
 def unpack_all(rows: Sequence[VectorRow], dims: int) -> np.ndarray:
     """The vectors of ``rows`` as one float32 matrix; a row of another length is zeros
     (the caller treats it as stale)."""
+    import numpy as np
+
     width = dims * np.dtype(STORED_DTYPE).itemsize
     blank = bytes(width)
     joined = b"".join(r.vector if len(r.vector) == width else blank for r in rows)
